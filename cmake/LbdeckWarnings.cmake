@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Strict compiler and Qt settings shared by every lbdeck target.
+add_library(lbdeck_settings INTERFACE)
+target_compile_options(lbdeck_settings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Woverloaded-virtual -Wcast-align
+  -Wformat=2 -Wimplicit-fallthrough -Wmissing-declarations)
+if(LBDECK_WERROR)
+  target_compile_options(lbdeck_settings INTERFACE -Werror)
+endif()
+target_compile_definitions(lbdeck_settings INTERFACE
+  QT_NO_KEYWORDS
+  QT_NO_CONTEXTLESS_CONNECT
+  QT_NO_CAST_FROM_ASCII
+  QT_NO_CAST_TO_ASCII
+  QT_NO_FOREACH
+  QT_NO_URL_CAST_FROM_STRING
+  QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+  QT_DISABLE_DEPRECATED_UP_TO=0x060400
+  QT_MESSAGELOGCONTEXT)
+
+# lbdeck_add_test(name SOURCES ... [LIBS ...] [LABELS ...] [TIMEOUT s])
+function(lbdeck_add_test name)
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE lbdeck_settings Qt6::Test ${T_LIBS})
+  add_test(NAME ${name} COMMAND ${name})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT}
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LBDECK_SOURCE_DIR=${PROJECT_SOURCE_DIR};LBDECK_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  if(T_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
+  endif()
+endfunction()
