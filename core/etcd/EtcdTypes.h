@@ -34,7 +34,11 @@ struct KvSnapshot
 
 struct WatchEvent
 {
-    enum class Type { Put, Delete };
+    enum class Type
+    {
+        Put,
+        Delete
+    };
     Type type = Type::Put;
     KeyValue kv; // for a delete: the key and the revision of the delete
     bool operator==(const WatchEvent&) const = default;
@@ -67,7 +71,12 @@ struct LeaseInfo
     qint64 grantedTtl = 0; // seconds granted
 };
 
-enum class EtcdApi { Auto, V3, V2 };
+enum class EtcdApi
+{
+    Auto,
+    V3,
+    V2
+};
 
 // How to reach an etcd cluster. The password is not here: it comes from the keychain.
 struct EtcdConfig

@@ -113,8 +113,8 @@ void EtcdV3Client::invalidateToken(const QByteArray& token)
         m_token.clear();
 }
 
-void EtcdV3Client::post(const QByteArray& path, const QByteArray& body, const QString& subject, QObject* context,
-                        Callback<QByteArray> callback, bool idempotent)
+void EtcdV3Client::post(const QByteArray& path, const QByteArray& body, const QString& subject,
+                        QObject* context, Callback<QByteArray> callback, bool idempotent)
 {
     auto call = std::make_shared<Call>();
     call->path = path;
@@ -187,49 +187,51 @@ void EtcdV3Client::attempt(std::shared_ptr<Call> call)
         request.headers.add("Authorization", tokenUsed);
     HttpClient* client = m_clients.at(index);
     const QString endpoint = client->endpoint().toString();
-    client->send(request, call->context, [this, call, index, tokenUsed, endpoint](const Result<HttpResponse>& r) {
-        const QString where = call->subject.isEmpty() ? u"etcd at %1"_s.arg(endpoint)
-                                                      : u"etcd at %1, %2"_s.arg(endpoint, call->subject);
-        const int endpoints = int(m_clients.size());
-        if (!r) {
-            const ErrorCode code = r.error().code;
-            const bool retry = code == ErrorCode::Network || (code == ErrorCode::Timeout && call->idempotent);
-            if (retry && ++call->endpointsTried < endpoints) {
-                failover(index);
-                attempt(call);
+    client->send(
+        request, call->context, [this, call, index, tokenUsed, endpoint](const Result<HttpResponse>& r) {
+            const QString where = call->subject.isEmpty() ? u"etcd at %1"_s.arg(endpoint)
+                                                          : u"etcd at %1, %2"_s.arg(endpoint, call->subject);
+            const int endpoints = int(m_clients.size());
+            if (!r) {
+                const ErrorCode code = r.error().code;
+                const bool retry =
+                    code == ErrorCode::Network || (code == ErrorCode::Timeout && call->idempotent);
+                if (retry && ++call->endpointsTried < endpoints) {
+                    failover(index);
+                    attempt(call);
+                    return;
+                }
+                Error e = r.error();
+                e.where = where;
+                if (code == ErrorCode::Network)
+                    e.message += u" — is etcd running and listening there?"_s;
+                call->callback(e);
                 return;
             }
-            Error e = r.error();
-            e.where = where;
-            if (code == ErrorCode::Network)
-                e.message += u" — is etcd running and listening there?"_s;
-            call->callback(e);
-            return;
-        }
-        if (r->status != 200) {
-            Error e = etcdv3::decodeError(r->body, r->status, where);
-            if (e.code == ErrorCode::Unauthenticated && usesAuth() && !call->isAuthentication &&
-                !call->reauthenticated) {
-                call->reauthenticated = true;
-                invalidateToken(tokenUsed);
-                withToken(call->context, [this, call](const Result<void>& ready) {
-                    if (!ready)
-                        call->callback(ready.error());
-                    else
-                        attempt(call);
-                });
+            if (r->status != 200) {
+                Error e = etcdv3::decodeError(r->body, r->status, where);
+                if (e.code == ErrorCode::Unauthenticated && usesAuth() && !call->isAuthentication &&
+                    !call->reauthenticated) {
+                    call->reauthenticated = true;
+                    invalidateToken(tokenUsed);
+                    withToken(call->context, [this, call](const Result<void>& ready) {
+                        if (!ready)
+                            call->callback(ready.error());
+                        else
+                            attempt(call);
+                    });
+                    return;
+                }
+                if (e.code == ErrorCode::Unavailable && ++call->endpointsTried < endpoints) {
+                    failover(index);
+                    attempt(call);
+                    return;
+                }
+                call->callback(e);
                 return;
             }
-            if (e.code == ErrorCode::Unavailable && ++call->endpointsTried < endpoints) {
-                failover(index);
-                attempt(call);
-                return;
-            }
-            call->callback(e);
-            return;
-        }
-        call->callback(r->body);
-    });
+            call->callback(r->body);
+        });
 }
 
 void EtcdV3Client::range(const QByteArray& key, const etcdv3::RangeOptions& options, QObject* context,
@@ -266,8 +268,8 @@ void EtcdV3Client::put(const QByteArray& key, const QByteArray& value, int ttlSe
                });
 }
 
-void EtcdV3Client::putWithLease(const QByteArray& key, const QByteArray& value, qint64 lease, QObject* context,
-                                Callback<qint64> callback)
+void EtcdV3Client::putWithLease(const QByteArray& key, const QByteArray& value, qint64 lease,
+                                QObject* context, Callback<qint64> callback)
 {
     const QString subject = keySubject(key);
     post("/v3/kv/put", etcdv3::putBody(key, value, lease), subject, context,
@@ -289,7 +291,8 @@ void EtcdV3Client::removePrefix(const QByteArray& prefix, QObject* context, Call
 }
 
 void EtcdV3Client::compareAndSwap(const QByteArray& key, const std::optional<QByteArray>& expected,
-                                  const QByteArray& value, QObject* context, Callback<etcdv3::TxnResult> callback)
+                                  const QByteArray& value, QObject* context,
+                                  Callback<etcdv3::TxnResult> callback)
 {
     const QString subject = keySubject(key);
     post("/v3/kv/txn", etcdv3::casBody(key, expected, value), subject, context,
@@ -298,9 +301,9 @@ void EtcdV3Client::compareAndSwap(const QByteArray& key, const std::optional<QBy
 
 void EtcdV3Client::compact(qint64 revision, QObject* context, Callback<void> callback)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{u"revision"_s, QString::number(revision)},
-                                                      {u"physical"_s, true}})
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{u"revision"_s, QString::number(revision)}, {u"physical"_s, true}})
+            .toJson(QJsonDocument::Compact);
     post("/v3/kv/compaction", body, u"compaction at revision %1"_s.arg(revision), context,
          [callback = std::move(callback)](const Result<QByteArray>& r) {
              if (!r)
@@ -321,7 +324,8 @@ void EtcdV3Client::leaseGrant(qint64 ttlSeconds, QObject* context, Callback<Leas
 
 void EtcdV3Client::leaseKeepAlive(qint64 id, QObject* context, Callback<LeaseInfo> callback)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{u"ID"_s, QString::number(id)}}).toJson(QJsonDocument::Compact);
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{u"ID"_s, QString::number(id)}}).toJson(QJsonDocument::Compact);
     const QString subject = u"lease %1"_s.arg(id);
     post("/v3/lease/keepalive", body, subject, context,
          decodeWith<LeaseInfo>(
@@ -337,7 +341,8 @@ void EtcdV3Client::leaseKeepAlive(qint64 id, QObject* context, Callback<LeaseInf
 
 void EtcdV3Client::leaseRevoke(qint64 id, QObject* context, Callback<void> callback)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{u"ID"_s, QString::number(id)}}).toJson(QJsonDocument::Compact);
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{u"ID"_s, QString::number(id)}}).toJson(QJsonDocument::Compact);
     post("/v3/lease/revoke", body, u"lease %1"_s.arg(id), context,
          [callback = std::move(callback)](const Result<QByteArray>& r) {
              if (!r)
@@ -349,7 +354,8 @@ void EtcdV3Client::leaseRevoke(qint64 id, QObject* context, Callback<void> callb
 
 void EtcdV3Client::leaseTimeToLive(qint64 id, QObject* context, Callback<LeaseInfo> callback)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{u"ID"_s, QString::number(id)}}).toJson(QJsonDocument::Compact);
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{u"ID"_s, QString::number(id)}}).toJson(QJsonDocument::Compact);
     const QString subject = u"lease %1"_s.arg(id);
     post("/v3/lease/timetolive", body, subject, context,
          decodeWith<LeaseInfo>(std::move(callback), etcdv3::parseLease, whereFor(subject)));
@@ -357,8 +363,9 @@ void EtcdV3Client::leaseTimeToLive(qint64 id, QObject* context, Callback<LeaseIn
 
 void EtcdV3Client::members(QObject* context, Callback<QList<EtcdMember>> callback)
 {
-    post("/v3/cluster/member/list", "{}", QString(), context,
-         decodeWith<QList<EtcdMember>>(std::move(callback), etcdv3::parseMembers, whereFor(u"member list"_s)));
+    post(
+        "/v3/cluster/member/list", "{}", QString(), context,
+        decodeWith<QList<EtcdMember>>(std::move(callback), etcdv3::parseMembers, whereFor(u"member list"_s)));
 }
 
 void EtcdV3Client::status(QObject* context, Callback<EtcdStatus> callback)

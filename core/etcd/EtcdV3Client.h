@@ -43,8 +43,8 @@ public:
                       Callback<qint64> callback);
     void remove(const QByteArray& key, QObject* context, Callback<qint64> callback) override;
     void removePrefix(const QByteArray& prefix, QObject* context, Callback<qint64> callback);
-    void compareAndSwap(const QByteArray& key, const std::optional<QByteArray>& expected, const QByteArray& value,
-                        QObject* context, Callback<etcdv3::TxnResult> callback);
+    void compareAndSwap(const QByteArray& key, const std::optional<QByteArray>& expected,
+                        const QByteArray& value, QObject* context, Callback<etcdv3::TxnResult> callback);
     void compact(qint64 revision, QObject* context, Callback<void> callback);
 
     void leaseGrant(qint64 ttlSeconds, QObject* context, Callback<LeaseInfo> callback);
@@ -57,7 +57,8 @@ public:
     void authenticate(QObject* context, Callback<void> callback);
 
     EtcdWatch* watchPrefix(const QByteArray& prefix, qint64 fromRevision, QObject* parent) override;
-    EtcdV3Watch* watch(const QByteArray& key, const QByteArray& rangeEnd, qint64 fromRevision, QObject* parent);
+    EtcdV3Watch* watch(const QByteArray& key, const QByteArray& rangeEnd, qint64 fromRevision,
+                       QObject* parent);
 
 Q_SIGNALS:
     void endpointChanged(const QString& endpoint);

@@ -34,16 +34,26 @@ Error protocolError(const QString& why)
 ErrorCode codeFromGrpc(int grpc, int httpStatus)
 {
     switch (grpc) {
-    case 3: return ErrorCode::InvalidArgument;
-    case 4: return ErrorCode::Timeout;
-    case 5: return ErrorCode::NotFound;
-    case 6: return ErrorCode::Conflict;
-    case 7: return ErrorCode::PermissionDenied;
-    case 9: return ErrorCode::Conflict;
-    case 11: return ErrorCode::Compacted;
-    case 14: return ErrorCode::Unavailable;
-    case 16: return ErrorCode::Unauthenticated;
-    default: break;
+    case 3:
+        return ErrorCode::InvalidArgument;
+    case 4:
+        return ErrorCode::Timeout;
+    case 5:
+        return ErrorCode::NotFound;
+    case 6:
+        return ErrorCode::Conflict;
+    case 7:
+        return ErrorCode::PermissionDenied;
+    case 9:
+        return ErrorCode::Conflict;
+    case 11:
+        return ErrorCode::Compacted;
+    case 14:
+        return ErrorCode::Unavailable;
+    case 16:
+        return ErrorCode::Unauthenticated;
+    default:
+        break;
     }
     if (httpStatus == 401)
         return ErrorCode::Unauthenticated;
@@ -90,8 +100,8 @@ QByteArray deleteBody(const QByteArray& key, const QByteArray& rangeEnd)
     return compact(o);
 }
 
-QByteArray casBody(const QByteArray& key, const std::optional<QByteArray>& expected, const QByteArray& newValue,
-                   qint64 lease)
+QByteArray casBody(const QByteArray& key, const std::optional<QByteArray>& expected,
+                   const QByteArray& newValue, qint64 lease)
 {
     QJsonObject compare{{u"key"_s, b64(key)}, {u"result"_s, u"EQUAL"_s}};
     if (expected) {
@@ -192,8 +202,8 @@ Result<QByteArray> parseBytes(const QJsonValue& value, const char* field)
         return QByteArray();
     if (!value.isString())
         return protocolError(u"field \"%1\" is not a string"_s.arg(QLatin1StringView(field)));
-    auto decoded = QByteArray::fromBase64Encoding(value.toString().toLatin1(),
-                                                  QByteArray::AbortOnBase64DecodingErrors);
+    auto decoded =
+        QByteArray::fromBase64Encoding(value.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
         return protocolError(u"field \"%1\" is not valid base64"_s.arg(QLatin1StringView(field)));
     return *decoded;

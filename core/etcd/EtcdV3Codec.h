@@ -28,8 +28,8 @@ QByteArray rangeBody(const QByteArray& key, const RangeOptions& options = {});
 QByteArray putBody(const QByteArray& key, const QByteArray& value, qint64 lease = 0);
 QByteArray deleteBody(const QByteArray& key, const QByteArray& rangeEnd = {});
 // Compare-and-swap: put newValue if the key holds expected, or (no expected) if it does not exist.
-QByteArray casBody(const QByteArray& key, const std::optional<QByteArray>& expected, const QByteArray& newValue,
-                   qint64 lease = 0);
+QByteArray casBody(const QByteArray& key, const std::optional<QByteArray>& expected,
+                   const QByteArray& newValue, qint64 lease = 0);
 QByteArray watchCreateBody(const QByteArray& key, const QByteArray& rangeEnd, qint64 startRevision,
                            bool progressNotify, bool prevKv = false);
 

@@ -98,8 +98,8 @@ void HttpClient::buildSslConfiguration()
             break;
     }
     if (key.isNull()) {
-        m_sslSetupError = u"cannot load the client key %1 (wrong passphrase, or not a PEM private key)"_s.arg(
-            tls.keyFile);
+        m_sslSetupError =
+            u"cannot load the client key %1 (wrong passphrase, or not a PEM private key)"_s.arg(tls.keyFile);
         return;
     }
     m_ssl.setLocalCertificate(certs.first());
@@ -108,7 +108,9 @@ void HttpClient::buildSslConfiguration()
 
 Result<QByteArray> HttpClient::serialize(const HttpRequest& request) const
 {
-    auto bad = [&](const QString& why) { return makeError(ErrorCode::InvalidArgument, why, m_endpoint.toString()); };
+    auto bad = [&](const QString& why) {
+        return makeError(ErrorCode::InvalidArgument, why, m_endpoint.toString());
+    };
     if (request.method.isEmpty() || !isSafeHeaderText(request.method) || request.method.contains(' '))
         return bad(u"invalid HTTP method"_s);
     if (!request.target.startsWith('/') || !isSafeHeaderText(request.target) || request.target.contains(' '))
@@ -145,7 +147,8 @@ HttpReply* HttpClient::send(HttpRequest request)
         // Never finish inside send(): the caller has not connected to finished() yet.
         const ErrorCode code = m_sslSetupError.isEmpty() ? ErrorCode::InvalidArgument : ErrorCode::Tls;
         QMetaObject::invokeMethod(
-            reply, [reply, code, setupError] { reply->finish(makeError(code, setupError, reply->describe())); },
+            reply,
+            [reply, code, setupError] { reply->finish(makeError(code, setupError, reply->describe())); },
             Qt::QueuedConnection);
         return reply;
     }
@@ -160,9 +163,14 @@ HttpReply* HttpClient::send(HttpRequest request, QObject* context, Callback call
 {
     HttpReply* reply = send(std::move(request));
     connect(reply, &HttpReply::finished, reply, &QObject::deleteLater);
-    connect(reply, &HttpReply::finished, context,
-            [reply, callback = std::move(callback)] { callback(reply->result()); });
-    connect(context, &QObject::destroyed, reply, &HttpReply::abort);
+    const QMetaObject::Connection delivery =
+        connect(reply, &HttpReply::finished, context,
+                [reply, callback = std::move(callback)] { callback(reply->result()); });
+    // destroyed() comes while the context still has its connections: cut the delivery first.
+    connect(context, &QObject::destroyed, reply, [reply, delivery] {
+        QObject::disconnect(delivery);
+        reply->abort();
+    });
     return reply;
 }
 
@@ -264,10 +272,12 @@ void HttpClient::deliver(HttpConnection* conn, const QByteArray& data)
             const QString to = QString::fromUtf8(conn->parser.headers().value("Location"));
             conn->reply = nullptr;
             dropConnection(conn);
-            reply->finish(makeError(ErrorCode::Protocol,
-                                    u"server answered %1 redirect to \"%2\"; lbdeck does not follow redirects: "
-                                    u"point it at the final address"_s.arg(status).arg(to),
-                                    reply->describe(), status));
+            reply->finish(
+                makeError(ErrorCode::Protocol,
+                          u"server answered %1 redirect to \"%2\"; lbdeck does not follow redirects: "
+                          u"point it at the final address"_s.arg(status)
+                              .arg(to),
+                          reply->describe(), status));
             dispatch();
             return;
         }

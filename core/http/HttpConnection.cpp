@@ -49,13 +49,14 @@ HttpConnection::HttpConnection(const HttpEndpoint& endpoint, const QSslConfigura
             onError(texts.join(u"; "_s), true);
         });
         connect(socket, &QAbstractSocket::disconnected, this, &HttpConnection::onDisconnected);
-        connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError e) {
-            if (e == QAbstractSocket::RemoteHostClosedError)
-                onDisconnected();
-            else
-                onError(socket->errorString(), e == QAbstractSocket::SslHandshakeFailedError ||
-                                                    e == QAbstractSocket::SslInvalidUserDataError);
-        });
+        connect(socket, &QAbstractSocket::errorOccurred, this,
+                [this, socket](QAbstractSocket::SocketError e) {
+                    if (e == QAbstractSocket::RemoteHostClosedError)
+                        onDisconnected();
+                    else
+                        onError(socket->errorString(), e == QAbstractSocket::SslHandshakeFailedError ||
+                                                           e == QAbstractSocket::SslInvalidUserDataError);
+                });
         m_device = socket;
         break;
     }
@@ -68,12 +69,13 @@ HttpConnection::HttpConnection(const HttpEndpoint& endpoint, const QSslConfigura
             Q_EMIT opened();
         });
         connect(socket, &QAbstractSocket::disconnected, this, &HttpConnection::onDisconnected);
-        connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError e) {
-            if (e == QAbstractSocket::RemoteHostClosedError)
-                onDisconnected();
-            else
-                onError(socket->errorString(), false);
-        });
+        connect(socket, &QAbstractSocket::errorOccurred, this,
+                [this, socket](QAbstractSocket::SocketError e) {
+                    if (e == QAbstractSocket::RemoteHostClosedError)
+                        onDisconnected();
+                    else
+                        onError(socket->errorString(), false);
+                });
         m_device = socket;
         break;
     }
@@ -96,7 +98,8 @@ void HttpConnection::open()
         break;
     case HttpEndpoint::Transport::Tls: {
         const QString peerName = m_endpoint.tls.serverName;
-        static_cast<QSslSocket*>(m_device)->connectToHostEncrypted(m_endpoint.host, m_endpoint.port, peerName);
+        static_cast<QSslSocket*>(m_device)->connectToHostEncrypted(m_endpoint.host, m_endpoint.port,
+                                                                   peerName);
         break;
     }
     case HttpEndpoint::Transport::Tcp:

@@ -23,7 +23,12 @@ struct TlsFiles
 // (also http+unix://%2Fpath, as Docker and requests-unixsocket write it).
 struct HttpEndpoint
 {
-    enum class Transport { Tcp, Tls, Unix };
+    enum class Transport
+    {
+        Tcp,
+        Tls,
+        Unix
+    };
 
     Transport transport = Transport::Tcp;
     QString host;

@@ -15,8 +15,21 @@ bool isTokenChar(char c)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-    case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
@@ -51,7 +64,9 @@ bool parseDecimal(QByteArrayView text, qint64& out)
 
 } // namespace
 
-HttpResponseParser::HttpResponseParser(qint64 maxPendingBody) : m_maxPendingBody(maxPendingBody) {}
+HttpResponseParser::HttpResponseParser(qint64 maxPendingBody)
+    : m_maxPendingBody(maxPendingBody)
+{}
 
 void HttpResponseParser::reset(bool responseToHead)
 {
@@ -109,8 +124,10 @@ bool HttpResponseParser::takeLine(QByteArrayView data, qsizetype& pos, QByteArra
 bool HttpResponseParser::parseStatusLine(const QByteArray& line)
 {
     // HTTP/1.1 200 OK  — the reason phrase may be empty, the space before it optional.
-    if (line.size() < 12 || !line.startsWith("HTTP/1.") || (line[7] != '0' && line[7] != '1') || line[8] != ' ') {
-        fail(u"not an HTTP/1.x status line: \"%1\""_s.arg(QString::fromLatin1(line.left(40).toPercentEncoding(" /.:"))));
+    if (line.size() < 12 || !line.startsWith("HTTP/1.") || (line[7] != '0' && line[7] != '1') ||
+        line[8] != ' ') {
+        fail(u"not an HTTP/1.x status line: \"%1\""_s.arg(
+            QString::fromLatin1(line.left(40).toPercentEncoding(" /.:"))));
         return false;
     }
     m_http10 = line[7] == '0';

@@ -43,7 +43,8 @@ public:
     bool keepAlive() const { return m_keepAlive; }
 
 private:
-    enum class Phase {
+    enum class Phase
+    {
         StatusLine,
         Headers,
         FixedBody,

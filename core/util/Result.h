@@ -10,17 +10,18 @@
 
 namespace lbdeck {
 
-enum class ErrorCode {
+enum class ErrorCode
+{
     Unknown,
     InvalidArgument, // the caller passed something unusable (bad URL, bad key)
     Network,         // connection refused, reset, host unreachable
     Timeout,
     Canceled,
     Tls,
-    Protocol,      // the peer answered something that is not what the protocol allows
-    Http,          // a well-formed HTTP error status without a more specific meaning
-    NotFound,      // key, container, file that does not exist
-    Conflict,      // compare-and-swap lost, container in the wrong state
+    Protocol, // the peer answered something that is not what the protocol allows
+    Http,     // a well-formed HTTP error status without a more specific meaning
+    NotFound, // key, container, file that does not exist
+    Conflict, // compare-and-swap lost, container in the wrong state
     Unauthenticated,
     PermissionDenied,
     Compacted, // the requested revision is gone from the server's history
@@ -51,8 +52,12 @@ template<typename T = void>
 class [[nodiscard]] Result
 {
 public:
-    Result(T value) : m_value(std::move(value)) {} // NOLINT(google-explicit-constructor)
-    Result(Error error) : m_value(std::move(error)) {} // NOLINT(google-explicit-constructor)
+    Result(T value)
+        : m_value(std::move(value))
+    {} // NOLINT(google-explicit-constructor)
+    Result(Error error)
+        : m_value(std::move(error))
+    {} // NOLINT(google-explicit-constructor)
 
     bool ok() const { return m_value.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -77,7 +82,9 @@ class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)) {} // NOLINT(google-explicit-constructor)
+    Result(Error error)
+        : m_error(std::move(error))
+    {} // NOLINT(google-explicit-constructor)
 
     bool ok() const { return !m_error.has_value(); }
     explicit operator bool() const { return ok(); }
