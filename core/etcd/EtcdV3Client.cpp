@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "EtcdV3Client.h"
 
+#include "EtcdTransport.h"
 #include "EtcdV3Watch.h"
-#include "core/http/HttpClient.h"
 #include "core/util/Logging.h"
 
 #include <QJsonDocument>
@@ -51,22 +51,14 @@ struct EtcdV3Client::Call
     bool idempotent = true;
     bool isAuthentication = false;
     bool reauthenticated = false;
-    int endpointsTried = 0;
 };
 
 EtcdV3Client::EtcdV3Client(const EtcdConfig& config, QObject* parent)
     : EtcdKv(parent)
     , m_config(config)
+    , m_transport(new EtcdTransport(config, this))
 {
-    for (const QString& url : config.endpoints) {
-        Result<HttpEndpoint> ep = HttpEndpoint::parse(url, config.tls);
-        // A bad endpoint is reported on first use rather than silently dropped.
-        m_clients.append(new HttpClient(ep ? *ep : HttpEndpoint::unixSocket(u"/nonexistent"_s), this));
-        if (!ep)
-            qCWarning(lcEtcd) << ep.error().toString();
-    }
-    if (m_clients.isEmpty())
-        m_clients.append(new HttpClient(HttpEndpoint::tcp(u"127.0.0.1"_s, 2379), this));
+    connect(m_transport, &EtcdTransport::endpointChanged, this, &EtcdV3Client::endpointChanged);
 }
 
 EtcdV3Client::~EtcdV3Client() = default;
@@ -79,8 +71,7 @@ void EtcdV3Client::setPassword(const QString& password)
 
 void EtcdV3Client::setKeyPassphrase(const QByteArray& passphrase)
 {
-    for (HttpClient* client : std::as_const(m_clients))
-        client->setKeyPassphrase(passphrase);
+    m_transport->setKeyPassphrase(passphrase);
 }
 
 QString EtcdV3Client::describe() const
@@ -90,21 +81,12 @@ QString EtcdV3Client::describe() const
 
 QString EtcdV3Client::whereFor(const QString& subject) const
 {
-    return u"etcd at %1, %2"_s.arg(currentEndpoint(), subject);
+    return m_transport->whereFor(subject);
 }
 
 QString EtcdV3Client::currentEndpoint() const
 {
-    return current()->endpoint().toString();
-}
-
-void EtcdV3Client::failover(int fromIndex)
-{
-    if (m_clients.size() < 2 || m_current != fromIndex)
-        return;
-    m_current = (fromIndex + 1) % int(m_clients.size());
-    qCInfo(lcEtcd) << "switching to etcd endpoint" << currentEndpoint();
-    Q_EMIT endpointChanged(currentEndpoint());
+    return m_transport->currentEndpoint();
 }
 
 void EtcdV3Client::invalidateToken(const QByteArray& token)
@@ -175,7 +157,6 @@ void EtcdV3Client::attempt(std::shared_ptr<Call> call)
 {
     if (!call->context)
         return;
-    const int index = m_current;
     HttpRequest request;
     request.method = "POST";
     request.target = call->path;
@@ -185,53 +166,34 @@ void EtcdV3Client::attempt(std::shared_ptr<Call> call)
     const QByteArray tokenUsed = call->isAuthentication ? QByteArray() : m_token;
     if (!tokenUsed.isEmpty())
         request.headers.add("Authorization", tokenUsed);
-    HttpClient* client = m_clients.at(index);
-    const QString endpoint = client->endpoint().toString();
-    client->send(
-        request, call->context, [this, call, index, tokenUsed, endpoint](const Result<HttpResponse>& r) {
-            const QString where = call->subject.isEmpty() ? u"etcd at %1"_s.arg(endpoint)
-                                                          : u"etcd at %1, %2"_s.arg(endpoint, call->subject);
-            const int endpoints = int(m_clients.size());
+    m_transport->send(
+        request, call->subject, call->context,
+        [this, call, tokenUsed](const Result<HttpResponse>& r) {
             if (!r) {
-                const ErrorCode code = r.error().code;
-                const bool retry =
-                    code == ErrorCode::Network || (code == ErrorCode::Timeout && call->idempotent);
-                if (retry && ++call->endpointsTried < endpoints) {
-                    failover(index);
-                    attempt(call);
-                    return;
-                }
-                Error e = r.error();
-                e.where = where;
-                if (code == ErrorCode::Network)
-                    e.message += u" — is etcd running and listening there?"_s;
-                call->callback(e);
+                call->callback(r.error());
                 return;
             }
-            if (r->status != 200) {
-                Error e = etcdv3::decodeError(r->body, r->status, where);
-                if (e.code == ErrorCode::Unauthenticated && usesAuth() && !call->isAuthentication &&
-                    !call->reauthenticated) {
-                    call->reauthenticated = true;
-                    invalidateToken(tokenUsed);
-                    withToken(call->context, [this, call](const Result<void>& ready) {
-                        if (!ready)
-                            call->callback(ready.error());
-                        else
-                            attempt(call);
-                    });
-                    return;
-                }
-                if (e.code == ErrorCode::Unavailable && ++call->endpointsTried < endpoints) {
-                    failover(index);
-                    attempt(call);
-                    return;
-                }
-                call->callback(e);
+            if (r->status == 200) {
+                call->callback(r->body);
                 return;
             }
-            call->callback(r->body);
-        });
+            const Error e = etcdv3::decodeError(r->body, r->status, whereFor(call->subject));
+            if (e.code == ErrorCode::Unauthenticated && usesAuth() && !call->isAuthentication &&
+                !call->reauthenticated) {
+                // The token expired (or etcd restarted): authenticate again and repeat, unseen.
+                call->reauthenticated = true;
+                invalidateToken(tokenUsed);
+                withToken(call->context, [this, call](const Result<void>& ready) {
+                    if (!ready)
+                        call->callback(ready.error());
+                    else
+                        attempt(call);
+                });
+                return;
+            }
+            call->callback(e);
+        },
+        call->idempotent);
 }
 
 void EtcdV3Client::range(const QByteArray& key, const etcdv3::RangeOptions& options, QObject* context,

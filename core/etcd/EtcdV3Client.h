@@ -10,7 +10,7 @@
 
 namespace lbdeck {
 
-class HttpClient;
+class EtcdTransport;
 class EtcdV3Watch;
 
 // etcd v3 through its JSON gateway. Several endpoints: a call that cannot reach one moves on to the
@@ -30,8 +30,8 @@ public:
     EtcdApi api() const override { return EtcdApi::V3; }
     QString describe() const override;
     QString currentEndpoint() const;
-    QString whereFor(const QString& subject) const;
     const EtcdConfig& config() const { return m_config; }
+    EtcdTransport* transport() const { return m_transport; }
     int authentications() const { return m_authentications; }
 
     void range(const QByteArray& key, const etcdv3::RangeOptions& options, QObject* context,
@@ -71,15 +71,13 @@ private:
     void attempt(std::shared_ptr<Call> call);
     void withToken(QObject* context, std::function<void(const Result<void>&)> then);
     void invalidateToken(const QByteArray& token);
-    void failover(int fromIndex);
-    HttpClient* current() const { return m_clients.at(m_current); }
+    QString whereFor(const QString& subject) const;
     QByteArray token() const { return m_token; }
     bool usesAuth() const { return !m_config.user.isEmpty(); }
 
     EtcdConfig m_config;
     QString m_password;
-    QList<HttpClient*> m_clients; // Owned (children).
-    int m_current = 0;
+    EtcdTransport* m_transport; // Owned (child).
     QByteArray m_token;
     bool m_authenticating = false;
     QList<std::function<void(const Result<void>&)>> m_waitingForToken;

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "EtcdV3Watch.h"
 
+#include "EtcdTransport.h"
 #include "EtcdV3Client.h"
 #include "EtcdV3Codec.h"
 #include "core/http/HttpClient.h"
@@ -80,8 +81,8 @@ void EtcdV3Watch::open()
             request.headers.add("Authorization", token);
         request.body = etcdv3::watchCreateBody(m_key, m_rangeEnd, m_nextRevision, /*progressNotify=*/true);
         m_buffer.clear();
-        m_endpointIndex = m_client->m_current;
-        m_reply = m_client->current()->send(request);
+        m_endpointIndex = m_client->transport()->currentIndex();
+        m_reply = m_client->transport()->current()->send(request);
         connect(m_reply, &HttpReply::bodyData, this, &EtcdV3Watch::onData);
         connect(m_reply, &HttpReply::finished, this, &EtcdV3Watch::onFinished);
     });
@@ -165,7 +166,7 @@ void EtcdV3Watch::onFinished()
     if (!r) {
         why = r.error().toString();
         if (r.error().code == ErrorCode::Network && m_client)
-            m_client->failover(m_endpointIndex);
+            m_client->transport()->failover(m_endpointIndex);
     } else if (r->status != 200) {
         const Error e = etcdv3::decodeError(r->body, r->status, reply->describe());
         if (e.code == ErrorCode::Unauthenticated && m_client)
