@@ -27,10 +27,13 @@ TcpProxy::TcpProxy(const QString& targetHost, quint16 targetPort, QObject* paren
                 if (upstream->state() == QAbstractSocket::ConnectedState)
                     upstream->write(client->readAll());
             });
-            connect(upstream, &QTcpSocket::connected, client, [client, upstream] { upstream->write(client->readAll()); });
-            connect(upstream, &QTcpSocket::readyRead, client, [client, upstream] { client->write(upstream->readAll()); });
+            connect(upstream, &QTcpSocket::connected, client,
+                    [client, upstream] { upstream->write(client->readAll()); });
+            connect(upstream, &QTcpSocket::readyRead, client,
+                    [client, upstream] { client->write(upstream->readAll()); });
             connect(upstream, &QTcpSocket::disconnected, client, [client] { client->disconnectFromHost(); });
-            connect(upstream, &QTcpSocket::errorOccurred, client, [client](QAbstractSocket::SocketError) { client->abort(); });
+            connect(upstream, &QTcpSocket::errorOccurred, client,
+                    [client](QAbstractSocket::SocketError) { client->abort(); });
             connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
             upstream->connectToHost(m_host, m_targetPort);
         }

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+// lbdeck-testbed: starts the real services of a local demo cluster on loopback, prints where they
+// listen (JSON), and stops them all on SIGINT/SIGTERM. Used by tools/demo and by the tests that
+// check nothing is left behind.
+#include "DockerDaemon.h"
+#include "EtcdServer.h"
+#include "NginxServer.h"
+#include "SshServer.h"
+#include "core/util/UnixSignals.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <csignal>
+#include <memory>
+
+using namespace lbdeck::testbed;
+using namespace Qt::StringLiterals;
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser cli;
+    cli.setApplicationDescription(u"Starts a local demo cluster for lbdeck on loopback."_s);
+    cli.addHelpOption();
+    const QCommandLineOption servicesOption(u"services"_s, u"Services to start: etcd,nginx,ssh,docker"_s,
+                                            u"list"_s, u"etcd"_s);
+    const QCommandLineOption seedOption(u"seed"_s, u"Put the seed's two backends into etcd under /test/."_s);
+    const QCommandLineOption stateOption(u"state"_s, u"Also write the endpoints (JSON) to this file."_s,
+                                         u"file"_s);
+    cli.addOptions({servicesOption, seedOption, stateOption});
+    cli.process(app);
+    const QStringList services = cli.value(servicesOption).split(u',', Qt::SkipEmptyParts);
+    QTextStream err(stderr);
+
+    lbdeck::UnixSignals signals({SIGINT, SIGTERM});
+    QObject::connect(&signals, &lbdeck::UnixSignals::received, &app, [&app](int) { app.quit(); });
+
+    QJsonObject state;
+    std::unique_ptr<EtcdServer> etcd;
+    std::unique_ptr<NginxServer> nginx;
+    std::unique_ptr<SshServer> ssh;
+    std::unique_ptr<DockerDaemon> docker;
+    auto fail = [&err](const QString& what, const QString& why) {
+        err << "lbdeck-testbed: " << what << ": " << why << Qt::endl;
+        return 1;
+    };
+
+    if (services.contains(u"etcd"_s)) {
+        etcd = std::make_unique<EtcdServer>();
+        if (const QString e = etcd->start(); !e.isEmpty())
+            return fail(u"etcd"_s, e);
+        state[u"etcd"_s] = etcd->clientUrl();
+        state[u"etcdDataDir"_s] = etcd->dataDir();
+        if (cli.isSet(seedOption)) {
+            for (const auto& [key, value] : {std::pair{u"/test/apache-8001"_s, u"127.0.1.3:8001"_s},
+                                             std::pair{u"/test/apache-8002"_s, u"127.0.1.2:8002"_s}}) {
+                if (const QString e = etcd->etcdctl({u"put"_s, key, value}); !e.isEmpty())
+                    return fail(u"seeding etcd"_s, e);
+            }
+        }
+    }
+    if (services.contains(u"nginx"_s)) {
+        nginx = std::make_unique<NginxServer>();
+        if (const QString e = nginx->start(
+                u"server { listen 127.0.0.1:@PORT@; location / { return 200 \"lbdeck demo\\n\"; } }"_s);
+            !e.isEmpty())
+            return fail(u"nginx"_s, e);
+        state[u"nginx"_s] = QJsonObject{{u"port"_s, nginx->port()},
+                                        {u"prefix"_s, nginx->prefix()},
+                                        {u"conf"_s, nginx->confPath()},
+                                        {u"pidFile"_s, nginx->pidFile()}};
+    }
+    if (services.contains(u"ssh"_s)) {
+        ssh = std::make_unique<SshServer>();
+        if (const QString e = ssh->start(); !e.isEmpty())
+            return fail(u"sshd"_s, e);
+        state[u"ssh"_s] = QJsonObject{{u"port"_s, ssh->port()},
+                                      {u"user"_s, ssh->user()},
+                                      {u"identity"_s, ssh->clientKey()},
+                                      {u"knownHostsLine"_s, ssh->knownHostsLine()},
+                                      {u"fingerprint"_s, ssh->hostKeyFingerprint()}};
+    }
+    if (services.contains(u"docker"_s)) {
+        docker = std::make_unique<DockerDaemon>();
+        if (const QString e = docker->start(); !e.isEmpty())
+            return fail(u"dockerd"_s, e);
+        if (const QString e = docker->buildBackendImage(); !e.isEmpty())
+            return fail(u"backend image"_s, e);
+        state[u"docker"_s] = docker->host();
+        state[u"dockerSocket"_s] = docker->socketPath();
+        state[u"backendImage"_s] = DockerDaemon::backendImage();
+    }
+    state[u"pid"_s] = QCoreApplication::applicationPid();
+    const QByteArray json = QJsonDocument(state).toJson(QJsonDocument::Indented);
+    if (cli.isSet(stateOption)) {
+        QFile f(cli.value(stateOption));
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(json) != json.size())
+            return fail(u"state file"_s, f.errorString());
+    }
+    QTextStream(stdout) << json << Qt::flush;
+    const int rc = app.exec();
+    err << "lbdeck-testbed: stopping" << Qt::endl;
+    return rc;
+}
