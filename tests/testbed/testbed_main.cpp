@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTextStream>
 
 #include <csignal>
@@ -34,6 +35,10 @@ int main(int argc, char** argv)
     const QCommandLineOption stateOption(u"state"_s, u"Also write the endpoints (JSON) to this file."_s,
                                          u"file"_s);
     cli.addOptions({servicesOption, seedOption, stateOption});
+    cli.addPositionalArgument(u"command"_s,
+                              u"Optional: a command to run once the services are up (after --); {etcd}, {docker},"
+                              u" {ssh-port}, {nginx-port} in it are replaced. The services stop when it exits."_s,
+                              u"[-- command...]"_s);
     cli.process(app);
     const QStringList services = cli.value(servicesOption).split(u',', Qt::SkipEmptyParts);
     QTextStream err(stderr);
@@ -104,7 +109,33 @@ int main(int argc, char** argv)
             return fail(u"state file"_s, f.errorString());
     }
     QTextStream(stdout) << json << Qt::flush;
+
+    QProcess command;
+    QStringList commandLine = cli.positionalArguments();
+    if (!commandLine.isEmpty()) {
+        for (QString& arg : commandLine) {
+            arg.replace(u"{etcd}"_s, state.value(u"etcd"_s).toString())
+                .replace(u"{docker}"_s, state.value(u"docker"_s).toString())
+                .replace(u"{ssh-port}"_s, QString::number(state.value(u"ssh"_s).toObject().value(u"port"_s).toInt()))
+                .replace(u"{nginx-port}"_s, QString::number(state.value(u"nginx"_s).toObject().value(u"port"_s).toInt()));
+        }
+        command.setProcessChannelMode(QProcess::ForwardedChannels);
+        command.setInputChannelMode(QProcess::ForwardedInputChannel);
+        QObject::connect(&command, &QProcess::finished, &app, [&app](int code) { app.exit(code); });
+        QObject::connect(&command, &QProcess::errorOccurred, &app, [&](QProcess::ProcessError e) {
+            if (e == QProcess::FailedToStart) {
+                err << "lbdeck-testbed: cannot start " << commandLine.first() << ": " << command.errorString() << Qt::endl;
+                app.exit(127);
+            }
+        });
+        command.start(commandLine.first(), commandLine.mid(1));
+    }
     const int rc = app.exec();
+    if (command.state() != QProcess::NotRunning) {
+        command.terminate();
+        if (!command.waitForFinished(5000))
+            command.kill();
+    }
     err << "lbdeck-testbed: stopping" << Qt::endl;
     return rc;
 }

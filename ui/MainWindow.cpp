@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#include "MainWindow.h"
+
+#include "core/cluster/ClusterSession.h"
+#include "models/BackendsModel.h"
+#include "models/EventLogModel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+
+using namespace Qt::StringLiterals;
+
+namespace lbdeck {
+
+namespace {
+
+QTableView* makeTable(QAbstractItemModel* model, const QString& objectName, QWidget* parent)
+{
+    auto* view = new QTableView(parent);
+    view->setObjectName(objectName);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setAlternatingRowColors(true);
+    view->setSortingEnabled(false);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->setWordWrap(false);
+    return view;
+}
+
+QString stateText(PrefixMirror::State state)
+{
+    switch (state) {
+    case PrefixMirror::State::Idle: return QObject::tr("idle");
+    case PrefixMirror::State::Loading: return QObject::tr("loading…");
+    case PrefixMirror::State::Live: return QObject::tr("live");
+    case PrefixMirror::State::Reconnecting: return QObject::tr("reconnecting…");
+    }
+    return QString();
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_backends(new BackendsModel(this))
+    , m_log(new EventLogModel(this))
+    , m_tabs(new QTabWidget(this))
+{
+    setObjectName(u"mainWindow"_s);
+    setWindowTitle(tr("lbdeck"));
+    setWindowIcon(QIcon(u":/lbdeck/icons/lbdeck.svg"_s));
+    m_tabs->setObjectName(u"tabs"_s);
+    m_tabs->setDocumentMode(true);
+    setCentralWidget(m_tabs);
+
+    m_backendsView = makeTable(m_backends, u"backendsView"_s, m_tabs);
+    m_backendsView->horizontalHeader()->setSectionResizeMode(BackendsModel::Name, QHeaderView::ResizeToContents);
+    m_tabs->addTab(m_backendsView, tr("&Backends"));
+
+    auto* logDock = new QDockWidget(tr("Event log"), this);
+    logDock->setObjectName(u"eventLogDock"_s);
+    m_logView = makeTable(m_log, u"eventLog"_s, logDock);
+    m_logView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_logView->horizontalHeader()->setSectionResizeMode(EventLogModel::Time, QHeaderView::ResizeToContents);
+    connect(m_log, &QAbstractItemModel::rowsInserted, m_logView, [this] { m_logView->scrollToBottom(); });
+    logDock->setWidget(m_logView);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+
+    m_connectionStatus = new QLabel(tr("not connected"), this);
+    m_connectionStatus->setObjectName(u"connectionStatus"_s);
+    statusBar()->addPermanentWidget(m_connectionStatus);
+
+    createActions();
+    QSettings settings;
+    if (settings.contains(u"window/geometry"_s)) {
+        restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+        restoreState(settings.value(u"window/state"_s).toByteArray());
+        m_backendsView->horizontalHeader()->restoreState(settings.value(u"window/backendsColumns"_s).toByteArray());
+    } else {
+        resize(1100, 720);
+    }
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setObjectName(u"actionQuit"_s);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < 9; ++i) {
+        QAction* go = view->addAction(tr("Tab %1").arg(i + 1), this, [this, i] {
+            if (i < m_tabs->count())
+                m_tabs->setCurrentIndex(i);
+        });
+        go->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+        go->setVisible(false);
+        addAction(go);
+    }
+    QAction* copy = view->addAction(tr("&Copy event log"), this, &MainWindow::copyLog);
+    copy->setObjectName(u"actionCopyLog"_s);
+    copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+}
+
+void MainWindow::copyLog()
+{
+    const QModelIndexList selected = m_logView->selectionModel()->selectedRows();
+    QApplication::clipboard()->setText(m_log->toText(selected));
+    statusBar()->showMessage(tr("Event log copied"), 3000);
+}
+
+void MainWindow::setSession(ClusterSession* session, const QString& title)
+{
+    m_session = session;
+    setWindowTitle(tr("%1 — lbdeck").arg(title));
+    connect(session, &ClusterSession::logMessage, m_log, &EventLogModel::append);
+    connect(session, &ClusterSession::failed, this, [this](const Error& e) {
+        m_connectionStatus->setText(tr("etcd: %1").arg(e.toString()));
+    });
+    connect(session, &ClusterSession::opened, this, [this] {
+        m_backends->setMirror(m_session->backends());
+        connect(m_session->backends(), &PrefixMirror::stateChanged, this, &MainWindow::updateStatus);
+        connect(m_session->backends(), &PrefixMirror::changed, this, &MainWindow::updateStatus);
+        connect(m_session->backends(), &PrefixMirror::resynced, this, &MainWindow::updateStatus);
+        updateStatus();
+    });
+}
+
+void MainWindow::updateStatus()
+{
+    if (!m_session || !m_session->backends())
+        return;
+    const PrefixMirror* mirror = m_session->backends();
+    m_connectionStatus->setText(tr("%1 — %2 — revision %3")
+                                    .arg(m_session->etcd()->describe(), stateText(mirror->state()))
+                                    .arg(mirror->revision()));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/state"_s, saveState());
+    settings.setValue(u"window/backendsColumns"_s, m_backendsView->horizontalHeader()->saveState());
+    event->accept();
+}
+
+} // namespace lbdeck
