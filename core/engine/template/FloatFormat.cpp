@@ -25,9 +25,9 @@ struct Digits
 Digits toDigits(double a, int significant)
 {
     char buf[1100];
-    const auto res = significant < 0
-                         ? std::to_chars(buf, buf + sizeof buf, a, std::chars_format::scientific)
-                         : std::to_chars(buf, buf + sizeof buf, a, std::chars_format::scientific, significant - 1);
+    const auto res = significant < 0 ? std::to_chars(buf, buf + sizeof buf, a, std::chars_format::scientific)
+                                     : std::to_chars(buf, buf + sizeof buf, a, std::chars_format::scientific,
+                                                     significant - 1);
     const std::string text(buf, res.ptr);
     Digits out;
     const auto e = text.find('e');
@@ -120,9 +120,15 @@ QString FloatFormat::format(double v, char fmt, int prec)
         digs = a == 0 ? Digits{} : toDigits(a, -1);
         switch (fmt) {
         case 'e':
-        case 'E': prec = std::max(digs.nd() - 1, 0); break;
-        case 'f': prec = std::max(digs.nd() - digs.dp, 0); break;
-        default: prec = digs.nd(); break;
+        case 'E':
+            prec = std::max(digs.nd() - 1, 0);
+            break;
+        case 'f':
+            prec = std::max(digs.nd() - digs.dp, 0);
+            break;
+        default:
+            prec = digs.nd();
+            break;
         }
     } else {
         prec = std::min(std::max(prec, 1), 1000);
@@ -131,8 +137,12 @@ QString FloatFormat::format(double v, char fmt, int prec)
 
     switch (fmt) {
     case 'e':
-    case 'E': appendE(out, digs, prec, fmt); break;
-    case 'f': appendF(out, digs, prec); break;
+    case 'E':
+        appendE(out, digs, prec, fmt);
+        break;
+    case 'f':
+        appendF(out, digs, prec);
+        break;
     default: {
         int eprec = prec;
         if (eprec > digs.nd() && digs.nd() >= digs.dp)

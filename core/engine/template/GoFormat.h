@@ -20,10 +20,6 @@ public:
     static QString sprint(std::span<const Value> args);
     static QString sprintln(std::span<const Value> args);
     static QString sprintf(QStringView format, std::span<const Value> args);
-    // strconv.Quote.
-    static QString quote(QStringView s);
-    // unicode.IsPrint.
-    static bool isPrint(char32_t r);
 };
 
 } // namespace lbdeck::tmpl

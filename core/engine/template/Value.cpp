@@ -10,27 +10,10 @@ namespace lbdeck::tmpl {
 
 namespace {
 
-const std::vector<Value>& emptyItems()
-{
-    static const std::vector<Value> empty;
-    return empty;
-}
-
 const std::vector<Value::Entry>& emptyEntries()
 {
     static const std::vector<Value::Entry> empty;
     return empty;
-}
-
-// Maps UTF-16 units so that their order becomes code point order: surrogates (which encode code points
-// above U+FFFF) must sort after U+E000..U+FFFF.
-int codePointRank(char16_t unit)
-{
-    if (unit >= 0xE000)
-        return unit - 0x800;
-    if (unit >= 0xD800)
-        return unit + 0x2000;
-    return unit;
 }
 
 } // namespace
@@ -46,6 +29,20 @@ Value Value::kvPair(QString key, QString value)
 
 Value Value::list(std::vector<Value> items, ListType type)
 {
+    if (type == ListType::String) {
+        std::vector<QString> texts;
+        texts.reserve(items.size());
+        for (const Value& item : items)
+            texts.push_back(item.toString());
+        return strings(std::move(texts));
+    }
+    if (type == ListType::KVPair) {
+        std::vector<std::pair<QString, QString>> pairs;
+        pairs.reserve(items.size());
+        for (const Value& item : items)
+            pairs.emplace_back(item.kvKey(), item.kvValue());
+        return kvPairs(std::move(pairs));
+    }
     Value v;
     v.m_kind = Kind::List;
     v.m_listType = type;
@@ -57,13 +54,35 @@ Value Value::list(std::vector<Value> items, ListType type)
     return v;
 }
 
+Value Value::strings(std::vector<QString> items)
+{
+    Value v;
+    v.m_kind = Kind::List;
+    v.m_listType = ListType::String;
+    if (!items.empty()) {
+        auto data = std::make_shared<ValueData>();
+        data->strings = std::move(items);
+        v.m_data = std::move(data);
+    }
+    return v;
+}
+
 Value Value::stringList(const QStringList& items)
 {
-    std::vector<Value> values;
-    values.reserve(items.size());
-    for (const QString& item : items)
-        values.emplace_back(item);
-    return list(std::move(values), ListType::String);
+    return strings(std::vector<QString>(items.begin(), items.end()));
+}
+
+Value Value::kvPairs(std::vector<std::pair<QString, QString>> pairs)
+{
+    Value v;
+    v.m_kind = Kind::List;
+    v.m_listType = ListType::KVPair;
+    if (!pairs.empty()) {
+        auto data = std::make_shared<ValueData>();
+        data->pairs = std::move(pairs);
+        v.m_data = std::move(data);
+    }
+    return v;
 }
 
 Value Value::map(std::vector<Entry> entries)
@@ -88,9 +107,19 @@ Value Value::map(std::vector<Entry> entries)
     return v;
 }
 
-const std::vector<Value>& Value::items() const
+Value Value::at(qsizetype i) const
 {
-    return m_kind == Kind::List && m_data ? m_data->items : emptyItems();
+    if (m_kind != Kind::List || !m_data)
+        return Value();
+    const auto index = std::size_t(i);
+    switch (m_listType) {
+    case ListType::String:
+        return Value(m_data->strings[index]);
+    case ListType::KVPair:
+        return kvPair(m_data->pairs[index].first, m_data->pairs[index].second);
+    default:
+        return m_data->items[index];
+    }
 }
 
 const std::vector<Value::Entry>& Value::entries() const
@@ -110,24 +139,40 @@ const Value* Value::find(QStringView key) const
 
 qsizetype Value::size() const
 {
-    if (m_kind == Kind::List)
-        return qsizetype(items().size());
+    if (!m_data)
+        return 0;
     if (m_kind == Kind::Map)
-        return qsizetype(entries().size());
-    return 0;
+        return qsizetype(m_data->entries.size());
+    if (m_kind != Kind::List)
+        return 0;
+    switch (m_listType) {
+    case ListType::String:
+        return qsizetype(m_data->strings.size());
+    case ListType::KVPair:
+        return qsizetype(m_data->pairs.size());
+    default:
+        return qsizetype(m_data->items.size());
+    }
 }
 
 bool Value::truth() const
 {
     switch (m_kind) {
-    case Kind::Nil: return false;
-    case Kind::Bool: return m_bool;
-    case Kind::Int: return m_int != 0;
-    case Kind::Float: return m_double != 0.0;
-    case Kind::String: return !m_string.isEmpty();
+    case Kind::Nil:
+        return false;
+    case Kind::Bool:
+        return m_bool;
+    case Kind::Int:
+        return m_int != 0;
+    case Kind::Float:
+        return m_double != 0.0;
+    case Kind::String:
+        return !m_string.isEmpty();
     case Kind::List:
-    case Kind::Map: return size() > 0;
-    case Kind::KVPair: return true; // Go: struct values are always true
+    case Kind::Map:
+        return size() > 0;
+    case Kind::KVPair:
+        return true; // Go: struct values are always true
     }
     return false;
 }
@@ -135,39 +180,33 @@ bool Value::truth() const
 QString Value::typeName() const
 {
     switch (m_kind) {
-    case Kind::Nil: return u"<nil>"_s;
-    case Kind::Bool: return u"bool"_s;
-    case Kind::Int: return u"int"_s;
-    case Kind::Float: return u"float64"_s;
-    case Kind::String: return u"string"_s;
-    case Kind::Map: return u"map[string]interface {}"_s;
-    case Kind::KVPair: return u"memkv.KVPair"_s;
+    case Kind::Nil:
+        return u"<nil>"_s;
+    case Kind::Bool:
+        return u"bool"_s;
+    case Kind::Int:
+        return u"int"_s;
+    case Kind::Float:
+        return u"float64"_s;
+    case Kind::String:
+        return u"string"_s;
+    case Kind::Map:
+        return u"map[string]interface {}"_s;
+    case Kind::KVPair:
+        return u"memkv.KVPair"_s;
     case Kind::List:
         switch (m_listType) {
-        case ListType::Any: return u"[]interface {}"_s;
-        case ListType::String: return u"[]string"_s;
-        case ListType::Int: return u"[]int"_s;
-        case ListType::KVPair: return u"[]memkv.KVPair"_s;
+        case ListType::Any:
+            return u"[]interface {}"_s;
+        case ListType::String:
+            return u"[]string"_s;
+        case ListType::Int:
+            return u"[]int"_s;
+        case ListType::KVPair:
+            return u"[]memkv.KVPair"_s;
         }
     }
     return u"<nil>"_s;
-}
-
-int Value::compareStrings(QStringView a, QStringView b)
-{
-    const qsizetype n = std::min(a.size(), b.size());
-    const char16_t* pa = a.utf16();
-    const char16_t* pb = b.utf16();
-    for (qsizetype i = 0; i < n; ++i) {
-        if (pa[i] != pb[i]) {
-            const int x = codePointRank(pa[i]);
-            const int y = codePointRank(pb[i]);
-            return x < y ? -1 : 1;
-        }
-    }
-    if (a.size() == b.size())
-        return 0;
-    return a.size() < b.size() ? -1 : 1;
 }
 
 qsizetype Value::utf8Length(QStringView s)

@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <cstring>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -19,24 +20,55 @@ struct ValueData;
 class Value
 {
 public:
-    enum class Kind : quint8 { Nil, Bool, Int, Float, String, List, Map, KVPair };
+    enum class Kind : quint8
+    {
+        Nil,
+        Bool,
+        Int,
+        Float,
+        String,
+        List,
+        Map,
+        KVPair
+    };
     // The Go element type of a list; confd's functions are typed ([]string, []memkv.KVPair) and Go
     // rejects the wrong one.
-    enum class ListType : quint8 { Any, String, Int, KVPair };
+    enum class ListType : quint8
+    {
+        Any,
+        String,
+        Int,
+        KVPair
+    };
     using Entry = std::pair<QString, Value>;
 
     Value() = default;
-    Value(bool b) : m_kind(Kind::Bool), m_bool(b) {} // NOLINT(google-explicit-constructor)
+    Value(bool b)
+        : m_kind(Kind::Bool)
+        , m_bool(b)
+    {} // NOLINT(google-explicit-constructor)
     template<typename T>
-        requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-    Value(T i) : m_kind(Kind::Int), m_int(static_cast<qint64>(i)) {} // NOLINT(google-explicit-constructor)
-    Value(double d) : m_kind(Kind::Float), m_double(d) {} // NOLINT(google-explicit-constructor)
-    Value(QString s) : m_kind(Kind::String), m_string(std::move(s)) {} // NOLINT(google-explicit-constructor)
+    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) Value(T i)
+        : m_kind(Kind::Int)
+        , m_int(static_cast<qint64>(i))
+    {} // NOLINT(google-explicit-constructor)
+    Value(double d)
+        : m_kind(Kind::Float)
+        , m_double(d)
+    {} // NOLINT(google-explicit-constructor)
+    Value(QString s)
+        : m_kind(Kind::String)
+        , m_string(std::move(s))
+    {}                           // NOLINT(google-explicit-constructor)
     Value(const char*) = delete; // would silently become a bool
 
     static Value kvPair(QString key, QString value);
+    // A list; with ListType::String or KVPair the items must be strings or KVPairs.
     static Value list(std::vector<Value> items, ListType type = ListType::Any);
+    // []string and []memkv.KVPair are stored compactly: a store scan of 10,000 keys makes one.
+    static Value strings(std::vector<QString> items);
     static Value stringList(const QStringList& items);
+    static Value kvPairs(std::vector<std::pair<QString, QString>> pairs);
     // Keys are kept in Go's order (byte order of UTF-8); a repeated key keeps its last value.
     static Value map(std::vector<Entry> entries);
 
@@ -53,7 +85,7 @@ public:
     const QString& kvKey() const { return m_string; }
     const QString& kvValue() const { return m_value; }
 
-    const std::vector<Value>& items() const;   // List
+    Value at(qsizetype i) const;               // List; i in [0, size())
     const std::vector<Entry>& entries() const; // Map
     const Value* find(QStringView key) const;  // Map
     qsizetype size() const;                    // List or Map
@@ -63,8 +95,33 @@ public:
     // The Go type name used in error messages, e.g. "[]string" or "memkv.KVPair".
     QString typeName() const;
 
-    // Go's string order is byte order of UTF-8, which is code point order, not UTF-16 order.
-    static int compareStrings(QStringView a, QStringView b);
+    // Go's string order is byte order of UTF-8, which is code point order, not UTF-16 order. Inline:
+    // sorting a large getvs result is mostly this comparison.
+    static int compareStrings(QStringView a, QStringView b)
+    {
+        const qsizetype n = a.size() < b.size() ? a.size() : b.size();
+        const char16_t* pa = a.utf16();
+        const char16_t* pb = b.utf16();
+        qsizetype i = 0;
+        for (; i + 4 <= n; i += 4) {
+            quint64 x;
+            quint64 y;
+            std::memcpy(&x, pa + i, sizeof x);
+            std::memcpy(&y, pb + i, sizeof y);
+            if (x != y)
+                break;
+        }
+        for (; i < n; ++i) {
+            if (pa[i] != pb[i]) {
+                // Surrogates encode code points above U+FFFF, so they sort after U+E000..U+FFFF.
+                auto rank = [](char16_t u) {
+                    return u >= 0xE000 ? u - 0x800 : u >= 0xD800 ? u + 0x2000 : int(u);
+                };
+                return rank(pa[i]) < rank(pb[i]) ? -1 : 1;
+            }
+        }
+        return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+    }
     static bool lessStrings(QStringView a, QStringView b) { return compareStrings(a, b) < 0; }
     static qsizetype utf8Length(QStringView s);
 
@@ -83,8 +140,10 @@ private:
 
 struct ValueData
 {
-    std::vector<Value> items;
-    std::vector<Value::Entry> entries;
+    std::vector<Value> items;                       // []interface {} and []int
+    std::vector<QString> strings;                   // []string
+    std::vector<std::pair<QString, QString>> pairs; // []memkv.KVPair
+    std::vector<Value::Entry> entries;              // map
 };
 
 } // namespace lbdeck::tmpl

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#pragma once
+
+#include <QString>
+
+#include <optional>
+
+namespace lbdeck::tmpl {
+
+struct NumberNode;
+
+// Go literals as the template parser reads them: strconv.Unquote for strings and parse.newNumber for
+// numbers and character constants.
+class GoLiteral
+{
+public:
+    // A "..." or `...` literal; nullopt when Go would say "invalid syntax".
+    static std::optional<QString> unquote(QStringView quoted);
+    // Fills the number from its text; returns Go's error text, or an empty string.
+    static QString parseNumber(NumberNode& number, bool charConstant);
+};
+
+} // namespace lbdeck::tmpl
