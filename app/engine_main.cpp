@@ -1,2 +1,172 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-int main() { return 0; }
+// SPDX-FileCopyrightText: lbdeck contributors
+// lbdeck-engine: the headless reconciler for the load-balancer node (what confd did in the seed).
+#include "core/engine/ConfigRenderer.h"
+#include "core/engine/Engine.h"
+#include "core/engine/StatusServer.h"
+#include "core/util/UnixSignals.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QTextStream>
+
+#include <csignal>
+#include <cstdio>
+
+using namespace lbdeck;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const char* const Help = R"(
+Verbs:
+  run        watch etcd and keep the config current (default)
+  render     print the config the current etcd state gives, change nothing
+  template   print the built-in nginx template (a starting point for your own)
+
+Exit codes:
+  0  done (run: stopped by SIGTERM/SIGINT)
+  1  a config could not be put live (check, install or reload failed)
+  2  bad command line or configuration file
+  3  etcd did not answer (--onetime, --noop, render)
+  4  no valid backend: the last good config was kept (--onetime, render)
+
+Signals: SIGTERM/SIGINT finish the step in progress and exit; SIGHUP re-reads the configuration.
+The etcd password, when the cluster needs one, is read from $CREDENTIALS_DIRECTORY/etcd-password
+(systemd LoadCredential=) or $LBDECK_ETCD_PASSWORD; it is never logged.)";
+
+// journald reads "<N>" priority prefixes on stderr; a terminal gets time and level instead.
+void installMessageFormat()
+{
+    if (qEnvironmentVariableIsSet("JOURNAL_STREAM")) {
+        qSetMessagePattern(u"%{if-debug}<7>%{endif}%{if-info}<6>%{endif}%{if-warning}<4>%{endif}"
+                           u"%{if-critical}<2>%{endif}%{if-fatal}<0>%{endif}%{category}: %{message}"_s);
+    } else {
+        qSetMessagePattern(u"%{time yyyy-MM-dd HH:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info %{endif}"
+                           u"%{if-warning}warn %{endif}%{if-critical}error%{endif}%{if-fatal}fatal%{endif} "
+                           u"%{category}: %{message}"_s);
+    }
+}
+
+QString readPassword()
+{
+    const QString credentials = qEnvironmentVariable("CREDENTIALS_DIRECTORY");
+    if (!credentials.isEmpty()) {
+        QFile f(credentials + u"/etcd-password"_s);
+        if (f.open(QIODevice::ReadOnly))
+            return QString::fromUtf8(f.readAll().trimmed());
+    }
+    return qEnvironmentVariable("LBDECK_ETCD_PASSWORD");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"lbdeck-engine"_s);
+    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+    installMessageFormat();
+
+    QCommandLineParser cli;
+    cli.setApplicationDescription(u"Renders nginx's config from etcd, checks it, installs it atomically and "
+                                  u"reloads nginx — confd-compatible."_s +
+                                  QString::fromLatin1(Help));
+    cli.addHelpOption();
+    cli.addVersionOption();
+    const QCommandLineOption configOption({u"c"_s, u"config"_s}, u"Configuration file (TOML)."_s, u"file"_s,
+                                          u"/etc/lbdeck/engine.toml"_s);
+    const QCommandLineOption etcdOption(
+        u"etcd"_s, u"etcd client URL(s), comma-separated (overrides the file)."_s, u"urls"_s);
+    const QCommandLineOption prefixOption(u"prefix"_s, u"The backend prefix to watch (overrides the file)."_s,
+                                          u"prefix"_s);
+    const QCommandLineOption onetimeOption(u"onetime"_s, u"Apply the current state once, then exit."_s);
+    const QCommandLineOption noopOption(u"noop"_s,
+                                        u"Print the diff the next apply would make; change nothing."_s);
+    cli.addOptions({configOption, etcdOption, prefixOption, onetimeOption, noopOption});
+    cli.addPositionalArgument(u"verb"_s, u"run (default), render or template."_s, u"[verb]"_s);
+    if (!cli.parse(app.arguments())) {
+        QTextStream(stderr) << "lbdeck-engine: " << cli.errorText() << "\n";
+        return Engine::ExitConfig;
+    }
+    if (cli.isSet(u"help"_s))
+        cli.showHelp(0);
+    if (cli.isSet(u"version"_s))
+        cli.showVersion();
+    const QString verb = cli.positionalArguments().value(0, u"run"_s);
+    if (verb == u"template"_s) {
+        QTextStream(stdout) << ConfigRenderer::builtinTemplateText();
+        return 0;
+    }
+    if (verb != u"run"_s && verb != u"render"_s) {
+        QTextStream(stderr) << "lbdeck-engine: unknown verb \"" << verb << "\" (run, render, template)\n";
+        return Engine::ExitConfig;
+    }
+    const QString configPath = cli.value(configOption);
+    auto loadConfig = [&]() -> Result<EngineConfig> {
+        Result<EngineConfig> c = EngineConfig::load(configPath);
+        if (!c)
+            return c;
+        if (cli.isSet(etcdOption))
+            c->etcd.endpoints = cli.value(etcdOption).split(u',', Qt::SkipEmptyParts);
+        if (cli.isSet(prefixOption) && !c->sources.isEmpty())
+            c->sources.first().prefix = cli.value(prefixOption).toUtf8();
+        return c;
+    };
+    Result<EngineConfig> config = loadConfig();
+    if (!config) {
+        QTextStream(stderr) << "lbdeck-engine: " << config.error().toString() << "\n";
+        return Engine::ExitConfig;
+    }
+
+    Engine engine(*config);
+    engine.setPassword(readPassword());
+    const bool render = verb == u"render"_s;
+    Engine::Mode mode = Engine::Mode::Run;
+    if (render || cli.isSet(noopOption))
+        mode = Engine::Mode::Noop;
+    else if (cli.isSet(onetimeOption))
+        mode = Engine::Mode::Once;
+
+    StatusServer status(&engine);
+    if (mode == Engine::Mode::Run && !config->statusListen.isEmpty()) {
+        Result<quint16> port = status.listen(config->statusListen);
+        if (!port) {
+            QTextStream(stderr) << "lbdeck-engine: status endpoint: " << port.error().toString() << "\n";
+            return Engine::ExitConfig;
+        }
+        qInfo("status endpoint on http://%s",
+              qPrintable(config->statusListen.section(u':', 0, -2) + u':' + QString::number(*port)));
+    }
+
+    UnixSignals signals({SIGTERM, SIGINT, SIGHUP});
+    QObject::connect(&signals, &UnixSignals::received, &engine, [&](int s) {
+        if (s == SIGHUP) {
+            Result<EngineConfig> fresh = loadConfig();
+            Result<void> applied = fresh ? engine.reconfigure(*fresh) : Result<void>(fresh.error());
+            if (applied)
+                qInfo("SIGHUP: configuration re-read from %s", qPrintable(configPath));
+            else
+                qWarning("SIGHUP: keeping the current configuration: %s",
+                         qPrintable(applied.error().toString()));
+            return;
+        }
+        qInfo("signal %d: finishing the step in progress, then exiting", s);
+        engine.shutdown();
+    });
+    QObject::connect(&engine, &Engine::finished, &app, [&](int code) {
+        if (render) {
+            std::fwrite(engine.lastRendered().constData(), 1, size_t(engine.lastRendered().size()), stdout);
+            std::fflush(stdout);
+        } else if (mode == Engine::Mode::Noop) {
+            QTextStream(stdout) << engine.noopDiff();
+        }
+        app.exit(code);
+    });
+    if (Result<void> started = engine.start(mode); !started) {
+        QTextStream(stderr) << "lbdeck-engine: " << started.error().toString() << "\n";
+        return Engine::ExitConfig;
+    }
+    return app.exec();
+}

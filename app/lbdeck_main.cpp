@@ -28,14 +28,17 @@ int main(int argc, char** argv)
     const QCommandLineOption apiOption(u"api"_s, u"etcd API: auto, v3 or v2."_s, u"api"_s, u"auto"_s);
     const QCommandLineOption prefixOption(u"prefix"_s, u"Key prefix backends register under."_s, u"prefix"_s,
                                           u"/test/"_s);
-    const QCommandLineOption titleOption(u"title"_s, u"Cluster name shown in the title."_s, u"name"_s, u"local"_s);
+    const QCommandLineOption titleOption(u"title"_s, u"Cluster name shown in the title."_s, u"name"_s,
+                                         u"local"_s);
     cli.addOptions({etcdOption, apiOption, prefixOption, titleOption});
     cli.process(app);
 
     lbdeck::EtcdConfig etcd;
     etcd.endpoints = cli.value(etcdOption).split(u',', Qt::SkipEmptyParts);
     const QString api = cli.value(apiOption).toLower();
-    etcd.api = api == u"v2"_s ? lbdeck::EtcdApi::V2 : api == u"v3"_s ? lbdeck::EtcdApi::V3 : lbdeck::EtcdApi::Auto;
+    etcd.api = api == u"v2"_s   ? lbdeck::EtcdApi::V2
+               : api == u"v3"_s ? lbdeck::EtcdApi::V3
+                                : lbdeck::EtcdApi::Auto;
 
     lbdeck::ClusterSession session(etcd, cli.value(prefixOption).toUtf8());
     lbdeck::MainWindow window;

@@ -152,8 +152,6 @@ HttpReply* HttpClient::send(HttpRequest request)
             Qt::QueuedConnection);
         return reply;
     }
-    if (reply->m_request.timeout.count() > 0)
-        reply->m_timer.start(reply->m_request.timeout);
     m_queue.append(reply);
     dispatch();
     return reply;
@@ -201,12 +199,14 @@ void HttpClient::dispatch()
         }
         if (idle) {
             m_queue.removeFirst();
+            startTimer(reply);
             startOn(idle, reply);
             continue;
         }
         if (!reply->request().streaming && plain >= m_maxConnections)
             return; // wait for a connection to come free
         m_queue.removeFirst();
+        startTimer(reply);
         auto* conn = new HttpConnection(m_endpoint, m_ssl, this);
         conn->reply = reply;
         connect(conn, &HttpConnection::opened, this, [this, conn] {
@@ -221,6 +221,14 @@ void HttpClient::dispatch()
         m_connections.append(conn);
         conn->open();
     }
+}
+
+// The timeout runs from when a request gets a connection: time spent queued behind the pool limit
+// (a burst of thousands of puts) is not the server being slow.
+void HttpClient::startTimer(HttpReply* reply)
+{
+    if (reply->m_request.timeout.count() > 0 && !reply->m_timer.isActive())
+        reply->m_timer.start(reply->m_request.timeout);
 }
 
 void HttpClient::startOn(HttpConnection* conn, HttpReply* reply)

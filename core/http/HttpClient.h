@@ -47,6 +47,7 @@ public:
 private:
     friend class HttpReply;
     void dispatch();
+    void startTimer(HttpReply* reply);
     void startOn(HttpConnection* conn, HttpReply* reply);
     void onReadyRead(HttpConnection* conn);
     void onClosed(HttpConnection* conn, const QString& error, bool tlsError);

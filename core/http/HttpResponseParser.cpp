@@ -106,10 +106,16 @@ bool HttpResponseParser::takeLine(QByteArrayView data, qsizetype& pos, QByteArra
         fail(u"response line longer than %1 bytes"_s.arg(MaxLineLength));
         return false;
     }
-    m_headerBytes += n + (nl < 0 ? 0 : 1);
-    if (m_headerBytes > MaxHeaderBytes) {
-        fail(u"response header larger than %1 bytes"_s.arg(MaxHeaderBytes));
-        return false;
+    // The header section (and a trailer section) is bounded as a whole; chunk-size lines of a
+    // long-lived stream only line by line, or a watch would die after 64 KiB of framing.
+    const bool headerSection =
+        m_phase == Phase::StatusLine || m_phase == Phase::Headers || m_phase == Phase::Trailers;
+    if (headerSection) {
+        m_headerBytes += n + (nl < 0 ? 0 : 1);
+        if (m_headerBytes > MaxHeaderBytes) {
+            fail(u"response header larger than %1 bytes"_s.arg(MaxHeaderBytes));
+            return false;
+        }
     }
     m_line.append(data.sliced(pos, n));
     pos = nl < 0 ? data.size() : nl + 1;
@@ -262,6 +268,8 @@ bool HttpResponseParser::parseChunkSize(const QByteArray& line)
     }
     m_remaining = size;
     m_phase = size == 0 ? Phase::Trailers : Phase::ChunkData;
+    if (size == 0)
+        m_headerBytes = 0; // the trailer section gets its own budget
     return true;
 }
 

@@ -16,6 +16,7 @@ private Q_SLOTS:
     void headResponseHasNoBody();
     void bodyLimitIsEnforced();
     void untilCloseNeedsEof();
+    void longStreamsAreNotHeaders();
 };
 
 void TestHttpParser::parse_data()
@@ -183,6 +184,23 @@ void TestHttpParser::untilCloseNeedsEof()
     truncated.feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
     truncated.feedEof();
     QVERIFY(truncated.hasError());
+}
+
+void TestHttpParser::longStreamsAreNotHeaders()
+{
+    // A watch stream lives for days: its chunk framing must never count against the header limit.
+    HttpResponseParser parser;
+    parser.reset();
+    parser.feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    qint64 total = 0;
+    for (int i = 0; i < 50000; ++i) {
+        parser.feed("10\r\n{\"result\":{}}\n\n\r\n");
+        total += parser.takeBody().size();
+        QVERIFY2(!parser.hasError(), qPrintable(parser.errorString()));
+    }
+    QCOMPARE(total, qint64(50000) * 16);
+    parser.feed("0\r\n\r\n");
+    QVERIFY(parser.isComplete());
 }
 
 QTEST_GUILESS_MAIN(TestHttpParser)

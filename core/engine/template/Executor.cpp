@@ -2,7 +2,9 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "Executor.h"
 
+#include "DepthGuard.h"
 #include "GoFormat.h"
+#include "GoLiteral.h"
 #include "GoQuote.h"
 
 #include <QVarLengthArray>
@@ -24,27 +26,6 @@ std::span<const QString> identSpan(const QStringList& list, qsizetype from)
 {
     return {list.constData() + from, std::size_t(list.size() - from)};
 }
-
-bool isHexInt(QStringView s)
-{
-    return s.size() > 2 && s[0] == u'0' && (s[1] == u'x' || s[1] == u'X') && !s.contains(u'p') &&
-           !s.contains(u'P');
-}
-
-class DepthGuard
-{
-public:
-    explicit DepthGuard(int& depth)
-        : m_depth(++depth)
-    {}
-    ~DepthGuard() { --m_depth; }
-    DepthGuard(const DepthGuard&) = delete;
-    DepthGuard& operator=(const DepthGuard&) = delete;
-    bool exceeded() const { return m_depth > kMaxDepth; }
-
-private:
-    int& m_depth;
-};
 
 } // namespace
 
@@ -153,7 +134,7 @@ bool Executor::printValue(const Node* node, const Value& value)
 
 Executor::Flow Executor::walkIfOrWith(const Value& dot, const BranchNode* node)
 {
-    const DepthGuard depth(m_depth);
+    const DepthGuard depth(m_depth, kMaxDepth);
     if (depth.exceeded()) {
         fail(u"exceeded maximum nesting depth (%1)"_s.arg(kMaxDepth));
         return Flow::Failed;
@@ -200,7 +181,7 @@ Executor::Flow Executor::rangeIteration(const BranchNode* node, qsizetype mark, 
 Executor::Flow Executor::walkRange(const Value& dot, const BranchNode* node)
 {
     at(node);
-    const DepthGuard depth(m_depth);
+    const DepthGuard depth(m_depth, kMaxDepth);
     if (depth.exceeded()) {
         fail(u"exceeded maximum nesting depth (%1)"_s.arg(kMaxDepth));
         return Flow::Failed;
@@ -272,7 +253,7 @@ Executor::Flow Executor::walkTemplate(const Value& dot, const TemplateNode* node
         fail(u"exceeded maximum template depth (%1)"_s.arg(kMaxTemplateDepth));
         return Flow::Failed;
     }
-    const DepthGuard depth(m_depth);
+    const DepthGuard depth(m_depth, kMaxDepth);
     if (depth.exceeded()) {
         fail(u"exceeded maximum nesting depth (%1)"_s.arg(kMaxDepth));
         return Flow::Failed;
@@ -298,7 +279,7 @@ bool Executor::evalPipeline(const Value& dot, const PipeNode* pipe, Value& out)
         return true;
     }
     at(pipe);
-    const DepthGuard depth(m_depth);
+    const DepthGuard depth(m_depth, kMaxDepth);
     if (depth.exceeded())
         return fail(u"exceeded maximum nesting depth (%1)"_s.arg(kMaxDepth));
     Value value;
@@ -345,7 +326,7 @@ bool Executor::evalCommand(const Value& dot, const CommandNode* cmd, const Value
         // A parenthesized pipeline holds all its arguments; there must be no final one.
         return notAFunction(args, final) && evalPipeline(dot, static_cast<const PipeNode*>(first), out);
     case NodeType::Variable:
-        return evalVariableNode(dot, static_cast<const VariableNode*>(first), args, final, out);
+        return evalVariableNode(static_cast<const VariableNode*>(first), args, final, out);
     default:
         break;
     }
@@ -374,28 +355,21 @@ bool Executor::evalCommand(const Value& dot, const CommandNode* cmd, const Value
 bool Executor::idealConstant(const NumberNode* number, Value& out)
 {
     at(number);
-    const QString& text = number->text;
-    const bool looksFloat = text.contains(u'.') || text.contains(u'e', Qt::CaseInsensitive) ||
-                            text.contains(u'p', Qt::CaseInsensitive);
-    if (number->isFloat && !isHexInt(text) && !number->isChar && looksFloat) {
-        out = Value(number->floatValue);
-        return true;
-    }
-    if (number->isInt) {
-        out = Value(number->intValue);
-        return true;
-    }
-    if (number->isUint)
-        return fail(text + u" overflows int"_s);
-    out = Value();
-    return true;
+    const QString error = GoLiteral::idealConstant(*number, out);
+    return error.isEmpty() || fail(error);
+}
+
+bool Executor::validateType(const Value& value, ArgType type, Value& out)
+{
+    const QString error = Functions::convert(value, type, out);
+    return error.isEmpty() || fail(error);
 }
 
 bool Executor::evalFieldNode(const Value& dot, const FieldNode* field, Args args, const Value* final,
                              Value& out)
 {
     at(field);
-    return evalFieldChain(dot, dot, field, identSpan(field->ident, 0), args, final, out);
+    return evalFieldChain(dot, identSpan(field->ident, 0), args, final, out);
 }
 
 bool Executor::evalChainNode(const Value& dot, const ChainNode* chain, Args args, const Value* final,
@@ -407,11 +381,10 @@ bool Executor::evalChainNode(const Value& dot, const ChainNode* chain, Args args
     Value receiver;
     if (!evalArg(dot, ArgType::Any, chain->node.get(), receiver))
         return false;
-    return evalFieldChain(dot, receiver, chain, identSpan(chain->fields, 0), args, final, out);
+    return evalFieldChain(receiver, identSpan(chain->fields, 0), args, final, out);
 }
 
-bool Executor::evalVariableNode(const Value& dot, const VariableNode* variable, Args args, const Value* final,
-                                Value& out)
+bool Executor::evalVariableNode(const VariableNode* variable, Args args, const Value* final, Value& out)
 {
     at(variable);
     Value value;
@@ -423,27 +396,25 @@ bool Executor::evalVariableNode(const Value& dot, const VariableNode* variable, 
         out = std::move(value);
         return true;
     }
-    return evalFieldChain(dot, value, variable, identSpan(variable->ident, 1), args, final, out);
+    return evalFieldChain(value, identSpan(variable->ident, 1), args, final, out);
 }
 
-bool Executor::evalFieldChain(const Value& dot, Value receiver, const Node* node,
-                              std::span<const QString> ident, Args args, const Value* final, Value& out)
+bool Executor::evalFieldChain(Value receiver, std::span<const QString> ident, Args args, const Value* final,
+                              Value& out)
 {
-    Q_UNUSED(node)
     const std::size_t n = ident.size();
     for (std::size_t i = 0; i + 1 < n; ++i) {
         Value next;
-        if (!evalField(dot, ident[i], {}, nullptr, receiver, next))
+        if (!evalField(ident[i], {}, nullptr, receiver, next))
             return false;
         receiver = std::move(next);
     }
-    return evalField(dot, ident[n - 1], args, final, receiver, out);
+    return evalField(ident[n - 1], args, final, receiver, out);
 }
 
-bool Executor::evalField(const Value& dot, const QString& name, Args args, const Value* final,
-                         const Value& receiver, Value& out)
+bool Executor::evalField(const QString& name, Args args, const Value* final, const Value& receiver,
+                         Value& out)
 {
-    Q_UNUSED(dot)
     if (receiver.isNil()) {
         out = Value(); // Go's missingkey=default: a missing value, printed as "<no value>"
         return true;
@@ -556,48 +527,6 @@ bool Executor::evalCall(const Value& dot, const FunctionSpec& function, const No
     return true;
 }
 
-bool Executor::validateType(const Value& value, ArgType type, Value& out)
-{
-    if (value.isNil()) {
-        switch (type) {
-        case ArgType::Any:
-            out = Value();
-            return true;
-        case ArgType::StringList:
-            out = Value::list({}, Value::ListType::String);
-            return true;
-        case ArgType::KVList:
-            out = Value::list({}, Value::ListType::KVPair);
-            return true;
-        default:
-            return fail(u"invalid value; expected "_s + Functions::typeName(type));
-        }
-    }
-    bool ok = false;
-    switch (type) {
-    case ArgType::Any:
-        ok = true;
-        break;
-    case ArgType::String:
-        ok = value.isString();
-        break;
-    case ArgType::Int:
-        ok = value.kind() == Value::Kind::Int;
-        break;
-    case ArgType::StringList:
-        ok = value.kind() == Value::Kind::List && value.listType() == Value::ListType::String;
-        break;
-    case ArgType::KVList:
-        ok = value.kind() == Value::Kind::List && value.listType() == Value::ListType::KVPair;
-        break;
-    }
-    if (!ok)
-        return fail(
-            u"wrong type for value; expected %1; got %2"_s.arg(Functions::typeName(type), value.typeName()));
-    out = value;
-    return true;
-}
-
 bool Executor::evalArg(const Value& dot, ArgType type, const Node* n, Value& out)
 {
     at(n);
@@ -613,7 +542,7 @@ bool Executor::evalArg(const Value& dot, ArgType type, const Node* n, Value& out
         return evalFieldNode(dot, static_cast<const FieldNode*>(n), {}, nullptr, v) &&
                validateType(v, type, out);
     case NodeType::Variable:
-        return evalVariableNode(dot, static_cast<const VariableNode*>(n), {}, nullptr, v) &&
+        return evalVariableNode(static_cast<const VariableNode*>(n), {}, nullptr, v) &&
                validateType(v, type, out);
     case NodeType::Pipe:
         return evalPipeline(dot, static_cast<const PipeNode*>(n), v) && validateType(v, type, out);
@@ -627,35 +556,11 @@ bool Executor::evalArg(const Value& dot, ArgType type, const Node* n, Value& out
     default:
         break;
     }
-    switch (type) {
-    case ArgType::Int:
-        if (n->type == NodeType::Number && static_cast<const NumberNode*>(n)->isInt) {
-            out = Value(static_cast<const NumberNode*>(n)->intValue);
-            return true;
-        }
-        return fail(u"expected integer; found "_s + n->toString());
-    case ArgType::String:
-        if (n->type == NodeType::String) {
-            out = Value(static_cast<const StringNode*>(n)->text);
-            return true;
-        }
-        return fail(u"expected string; found "_s + n->toString());
-    case ArgType::Any:
-        switch (n->type) {
-        case NodeType::Bool:
-            out = Value(static_cast<const BoolNode*>(n)->value);
-            return true;
-        case NodeType::Number:
-            return idealConstant(static_cast<const NumberNode*>(n), out);
-        case NodeType::String:
-            out = Value(static_cast<const StringNode*>(n)->text);
-            return true;
-        default:
-            return fail(u"can't handle assignment of %1 to empty interface argument"_s.arg(n->toString()));
-        }
-    default:
-        return fail(u"can't handle %1 for arg of type %2"_s.arg(n->toString(), Functions::typeName(type)));
-    }
+    // A literal: Go checks its syntax against the parameter type.
+    if (n->type == NodeType::Number && type == ArgType::Any)
+        return idealConstant(static_cast<const NumberNode*>(n), out);
+    const QString error = GoLiteral::argument(*n, type, out);
+    return error.isEmpty() || fail(error);
 }
 
 bool Executor::varValue(const QString& name, Value& out)

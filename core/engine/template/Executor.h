@@ -53,12 +53,10 @@ private:
     bool evalArg(const Value& dot, ArgType type, const Node* n, Value& out);
     bool evalFieldNode(const Value& dot, const FieldNode* field, Args args, const Value* final, Value& out);
     bool evalChainNode(const Value& dot, const ChainNode* chain, Args args, const Value* final, Value& out);
-    bool evalVariableNode(const Value& dot, const VariableNode* variable, Args args, const Value* final,
-                          Value& out);
-    bool evalFieldChain(const Value& dot, Value receiver, const Node* node, std::span<const QString> ident,
-                        Args args, const Value* final, Value& out);
-    bool evalField(const Value& dot, const QString& name, Args args, const Value* final,
-                   const Value& receiver, Value& out);
+    bool evalVariableNode(const VariableNode* variable, Args args, const Value* final, Value& out);
+    bool evalFieldChain(Value receiver, std::span<const QString> ident, Args args, const Value* final,
+                        Value& out);
+    bool evalField(const QString& name, Args args, const Value* final, const Value& receiver, Value& out);
     bool evalFunction(const Value& dot, const IdentifierNode* node, const Node* cmd, Args args,
                       const Value* final, Value& out);
     bool evalCall(const Value& dot, const FunctionSpec& function, const Node* node, const QString& name,

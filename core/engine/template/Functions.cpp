@@ -41,6 +41,47 @@ QString Functions::typeName(ArgType type)
     return u"interface {}"_s;
 }
 
+QString Functions::convert(const Value& value, ArgType type, Value& out)
+{
+    if (value.isNil()) {
+        switch (type) {
+        case ArgType::Any:
+            out = Value();
+            return {};
+        case ArgType::StringList:
+            out = Value::list({}, Value::ListType::String);
+            return {};
+        case ArgType::KVList:
+            out = Value::list({}, Value::ListType::KVPair);
+            return {};
+        default:
+            return u"invalid value; expected "_s + typeName(type);
+        }
+    }
+    bool ok = false;
+    switch (type) {
+    case ArgType::Any:
+        ok = true;
+        break;
+    case ArgType::String:
+        ok = value.isString();
+        break;
+    case ArgType::Int:
+        ok = value.kind() == Value::Kind::Int;
+        break;
+    case ArgType::StringList:
+        ok = value.kind() == Value::Kind::List && value.listType() == Value::ListType::String;
+        break;
+    case ArgType::KVList:
+        ok = value.kind() == Value::Kind::List && value.listType() == Value::ListType::KVPair;
+        break;
+    }
+    if (!ok)
+        return u"wrong type for value; expected %1; got %2"_s.arg(typeName(type), value.typeName());
+    out = value;
+    return {};
+}
+
 Error Functions::error(const QString& message)
 {
     return makeError(ErrorCode::Template, message);

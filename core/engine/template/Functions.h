@@ -55,6 +55,8 @@ class Functions
 public:
     static const FunctionSpec* find(QStringView name);
     static QString typeName(ArgType type);
+    // Go's validateType: value as an argument of type, or the error text. nil becomes the type's zero.
+    static QString convert(const Value& value, ArgType type, Value& out);
     // An error result carrying a Go error text.
     static Error error(const QString& message);
 };

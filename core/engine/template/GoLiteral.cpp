@@ -4,6 +4,7 @@
 
 #include "GoQuote.h"
 #include "Node.h"
+#include "Value.h"
 
 #include <charconv>
 #include <cmath>
@@ -236,6 +237,12 @@ bool parseFloat(QStringView s, double& out)
     return true;
 }
 
+bool isHexInt(QStringView s)
+{
+    return s.size() > 2 && s[0] == u'0' && (s[1] == u'x' || s[1] == u'X') && !s.contains(u'p') &&
+           !s.contains(u'P');
+}
+
 } // namespace
 
 std::optional<QString> GoLiteral::unquote(QStringView quoted)
@@ -331,6 +338,58 @@ QString GoLiteral::parseNumber(NumberNode& n, bool charConstant)
     if (!n.isInt && !n.isUint && !n.isFloat)
         return u"illegal number syntax: "_s + GoQuote::quote(text);
     return {};
+}
+
+QString GoLiteral::idealConstant(const NumberNode& number, Value& out)
+{
+    const QString& text = number.text;
+    const bool looksFloat = text.contains(u'.') || text.contains(u'e', Qt::CaseInsensitive) ||
+                            text.contains(u'p', Qt::CaseInsensitive);
+    if (number.isFloat && !isHexInt(text) && !number.isChar && looksFloat) {
+        out = Value(number.floatValue);
+        return {};
+    }
+    if (number.isInt) {
+        out = Value(number.intValue);
+        return {};
+    }
+    if (number.isUint)
+        return text + u" overflows int"_s;
+    out = Value();
+    return {};
+}
+
+QString GoLiteral::argument(const Node& n, ArgType type, Value& out)
+{
+    switch (type) {
+    case ArgType::Int:
+        if (n.type == NodeType::Number && static_cast<const NumberNode&>(n).isInt) {
+            out = Value(static_cast<const NumberNode&>(n).intValue);
+            return {};
+        }
+        return u"expected integer; found "_s + n.toString();
+    case ArgType::String:
+        if (n.type == NodeType::String) {
+            out = Value(static_cast<const StringNode&>(n).text);
+            return {};
+        }
+        return u"expected string; found "_s + n.toString();
+    case ArgType::Any:
+        switch (n.type) {
+        case NodeType::Bool:
+            out = Value(static_cast<const BoolNode&>(n).value);
+            return {};
+        case NodeType::Number:
+            return idealConstant(static_cast<const NumberNode&>(n), out);
+        case NodeType::String:
+            out = Value(static_cast<const StringNode&>(n).text);
+            return {};
+        default:
+            return u"can't handle assignment of %1 to empty interface argument"_s.arg(n.toString());
+        }
+    default:
+        return u"can't handle %1 for arg of type %2"_s.arg(n.toString(), Functions::typeName(type));
+    }
 }
 
 } // namespace lbdeck::tmpl

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "Parser.h"
 
+#include "DepthGuard.h"
 #include "Functions.h"
 #include "GoLiteral.h"
 #include "GoQuote.h"
@@ -23,22 +24,6 @@ bool isEmptyTree(const ListNode& list)
     }
     return true;
 }
-
-// Counts one level of nesting for as long as it lives.
-class DepthGuard
-{
-public:
-    explicit DepthGuard(int& depth)
-        : m_depth(++depth)
-    {}
-    ~DepthGuard() { --m_depth; }
-    DepthGuard(const DepthGuard&) = delete;
-    DepthGuard& operator=(const DepthGuard&) = delete;
-    bool exceeded() const { return m_depth > kMaxDepth; }
-
-private:
-    int& m_depth;
-};
 
 } // namespace
 
@@ -370,7 +355,7 @@ void Parser::checkPipeline(const PipeNode& pipe, QStringView context)
 
 NodePtr Parser::parseControl(NodeType type, QStringView context)
 {
-    const DepthGuard depth(m_depth);
+    const DepthGuard depth(m_depth, kMaxDepth);
     if (depth.exceeded()) {
         errorf(u"max nesting depth exceeded"_s);
         return nullptr;
@@ -447,7 +432,7 @@ bool Parser::templateName(const Token& token, QStringView context, QString& name
 
 NodePtr Parser::blockControl()
 {
-    const DepthGuard depth(m_depth);
+    const DepthGuard depth(m_depth, kMaxDepth);
     if (depth.exceeded()) {
         errorf(u"max nesting depth exceeded"_s);
         return nullptr;
@@ -582,7 +567,7 @@ NodePtr Parser::term()
         return number;
     }
     case TokenType::LeftParen: {
-        const DepthGuard depth(m_depth);
+        const DepthGuard depth(m_depth, kMaxDepth);
         if (depth.exceeded()) {
             errorf(u"max expression depth exceeded"_s);
             return nullptr;

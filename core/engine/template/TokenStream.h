@@ -10,7 +10,9 @@ namespace lbdeck::tmpl {
 class TokenStream
 {
 public:
-    explicit TokenStream(QStringView input) : m_lexer(input) {}
+    explicit TokenStream(QStringView input)
+        : m_lexer(input)
+    {}
 
     Token next();
     Token peek();

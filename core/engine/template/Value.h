@@ -43,23 +43,28 @@ public:
     using Entry = std::pair<QString, Value>;
 
     Value() = default;
+    // Implicit, so that a Go literal reads like one: Value(3), Value(u"x"_s), map({{u"k"_s, 1.5}}).
+    // NOLINTNEXTLINE(google-explicit-constructor)
     Value(bool b)
         : m_kind(Kind::Bool)
         , m_bool(b)
-    {} // NOLINT(google-explicit-constructor)
+    {}
     template<typename T>
-    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) Value(T i)
+    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
+        Value(T i) // NOLINT(google-explicit-constructor)
         : m_kind(Kind::Int)
         , m_int(static_cast<qint64>(i))
-    {} // NOLINT(google-explicit-constructor)
+    {}
+    // NOLINTNEXTLINE(google-explicit-constructor)
     Value(double d)
         : m_kind(Kind::Float)
         , m_double(d)
-    {} // NOLINT(google-explicit-constructor)
+    {}
+    // NOLINTNEXTLINE(google-explicit-constructor)
     Value(QString s)
         : m_kind(Kind::String)
         , m_string(std::move(s))
-    {}                           // NOLINT(google-explicit-constructor)
+    {}
     Value(const char*) = delete; // would silently become a bool
 
     static Value kvPair(QString key, QString value);

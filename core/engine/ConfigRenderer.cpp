@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#include "ConfigRenderer.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+static void initEngineResources()
+{
+    Q_INIT_RESOURCE(engine);
+}
+
+namespace lbdeck {
+
+namespace {
+
+// Stand-ins rendered into the text, replaced once the canonical text is known: the hash cannot be
+// part of what it hashes, and a new revision alone must not count as a new config.
+const QString HashMark = u"@LBDECK-CONFIG-HASH@"_s;
+const QString RevisionMark = u"@LBDECK-REVISION@"_s;
+
+} // namespace
+
+QString ConfigRenderer::builtinTemplateText()
+{
+    initEngineResources();
+    QFile f(u":/lbdeck/templates/nginx.tmpl"_s);
+    f.open(QIODevice::ReadOnly);
+    return QString::fromUtf8(f.readAll());
+}
+
+Result<ConfigRenderer> ConfigRenderer::builtin(const NginxTarget& nginx, bool emptyUpstreamDown)
+{
+    QString text;
+    QString name = u"nginx.tmpl"_s;
+    if (nginx.templateFile.isEmpty()) {
+        text = builtinTemplateText();
+    } else {
+        QFile f(nginx.templateFile);
+        if (!f.open(QIODevice::ReadOnly))
+            return makeError(ErrorCode::Io, u"cannot read the template: %1"_s.arg(f.errorString()),
+                             nginx.templateFile);
+        text = QString::fromUtf8(f.readAll());
+        name = nginx.templateFile;
+    }
+    Result<tmpl::Template> t = tmpl::Template::parse(name, text);
+    if (!t)
+        return t.error();
+    ConfigRenderer r(*t, name);
+    r.m_builtin = true;
+    r.m_nginx = nginx;
+    r.m_emptyDown = emptyUpstreamDown;
+    return r;
+}
+
+Result<ConfigRenderer> ConfigRenderer::confd(const ConfdResource& resource)
+{
+    QFile f(resource.src);
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::Io, u"cannot read the template: %1"_s.arg(f.errorString()), resource.src);
+    Result<tmpl::Template> t =
+        tmpl::Template::parse(resource.src.section(u'/', -1), QString::fromUtf8(f.readAll()));
+    if (!t)
+        return t.error();
+    ConfigRenderer r(*t, resource.name);
+    r.m_confdPrefix = resource.prefix;
+    r.m_confdKeys = resource.etcdKeys();
+    return r;
+}
+
+Result<RenderedConfig> ConfigRenderer::render(const QList<ValidatedSource>& sources, qint64 revision) const
+{
+    RenderedConfig out;
+    out.revision = revision;
+    Result<QString> text = makeError(ErrorCode::Unknown, QString());
+    if (m_builtin) {
+        std::vector<QString> backends;
+        QStringList prefixes;
+        for (const ValidatedSource& s : sources) {
+            prefixes << QString::fromUtf8(s.prefix);
+            for (auto it = s.accepted.cbegin(); it != s.accepted.cend(); ++it)
+                backends.push_back(it.value());
+        }
+        // confd's getvs order: sorted values, so the file does not depend on key names.
+        std::sort(backends.begin(), backends.end());
+        backends.erase(std::unique(backends.begin(), backends.end()), backends.end());
+        out.backends = int(backends.size());
+        if (backends.empty() && !m_emptyDown)
+            return makeError(ErrorCode::Validation,
+                             u"no valid backend: an empty upstream would stop nginx"_s);
+        const NginxTarget& n = m_nginx;
+        const tmpl::Value dot = tmpl::Value::map({
+            {u"Backends"_s, tmpl::Value::strings(std::move(backends))},
+            {u"Source"_s, tmpl::Value(prefixes.join(u", "_s))},
+            {u"Revision"_s, tmpl::Value(RevisionMark)},
+            {u"Hash"_s, tmpl::Value(HashMark)},
+            {u"User"_s, tmpl::Value(n.user)},
+            {u"Workers"_s, tmpl::Value(n.workers)},
+            {u"Pid"_s, tmpl::Value(n.pidFile)},
+            {u"ErrorLog"_s, tmpl::Value(n.errorLog)},
+            {u"TempDir"_s, tmpl::Value(n.tempDir)},
+            {u"Listen"_s, tmpl::Value(n.listen)},
+            {u"StatusListen"_s, tmpl::Value(n.statusListen)},
+            {u"Upstream"_s, tmpl::Value(n.upstream)},
+        });
+        text = m_template.render(tmpl::Store(), dot);
+    } else {
+        // confd's store: every key under the resource's keys, its prefix stripped.
+        tmpl::Store store;
+        for (const ValidatedSource& s : sources) {
+            for (auto it = s.accepted.cbegin(); it != s.accepted.cend(); ++it) {
+                const QString& key = it.key();
+                const bool wanted =
+                    std::any_of(m_confdKeys.cbegin(), m_confdKeys.cend(), [&](const QString& k) {
+                        return key == k || key.startsWith(k.endsWith(u'/') ? k : k + u'/');
+                    });
+                if (!wanted)
+                    continue;
+                QString stored = key;
+                if (!m_confdPrefix.isEmpty()) {
+                    const QString p = u"/"_s + m_confdPrefix.section(u'/', 0, -1, QString::SectionSkipEmpty);
+                    if (stored.startsWith(p))
+                        stored = stored.mid(p.size());
+                }
+                store.insert(stored, it.value());
+                ++out.backends;
+            }
+        }
+        text = m_template.render(store);
+    }
+    if (!text)
+        return text.error();
+    out.canonical = text->toUtf8();
+    out.hash = QString::fromLatin1(
+        QCryptographicHash::hash(out.canonical, QCryptographicHash::Sha256).toHex().left(16));
+    QString final = *text;
+    final.replace(HashMark, out.hash).replace(RevisionMark, QString::number(revision));
+    out.text = final.toUtf8();
+    return out;
+}
+
+} // namespace lbdeck

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+// The engine's state as the status endpoint shows it: JSON for people and the GUI, Prometheus
+// text for monitoring.
+#include "Engine.h"
+
+#include "core/etcd/EtcdKv.h"
+#include "core/etcd/PrefixMirror.h"
+
+#include <QJsonArray>
+#include <QMetaEnum>
+
+using namespace Qt::StringLiterals;
+
+namespace lbdeck {
+
+QJsonObject Engine::statusJson() const
+{
+    QJsonArray sources;
+    for (size_t i = 0; i < m_mirrors.size(); ++i) {
+        const PrefixMirror* m = m_mirrors[i];
+        sources.append(QJsonObject{
+            {u"prefix"_s, QString::fromUtf8(m->prefix())},
+            {u"revision"_s, QString::number(m->revision())},
+            {u"state"_s,
+             QString::fromLatin1(QMetaEnum::fromType<PrefixMirror::State>().valueToKey(int(m->state())))},
+            {u"keys"_s, m->entries().size()},
+            {u"lastError"_s, m->lastError()},
+        });
+    }
+    QJsonArray accepted;
+    QJsonArray rejected;
+    for (const ValidatedSource& s : m_validated) {
+        for (auto it = s.accepted.cbegin(); it != s.accepted.cend(); ++it)
+            accepted.append(QJsonObject{{u"key"_s, it.key()}, {u"value"_s, it.value()}});
+        for (const Rejection& r : s.rejected)
+            rejected.append(QJsonObject{{u"key"_s, r.key}, {u"value"_s, r.value}, {u"reason"_s, r.reason}});
+    }
+    QJsonArray targets;
+    for (const Target& t : m_targets) {
+        targets.append(QJsonObject{
+            {u"dest"_s, t.deployer->describe()},
+            {u"template"_s, t.renderer->name()},
+            {u"hash"_s, t.lastGoodHash},
+            {u"since"_s, t.lastGoodSince.toString(Qt::ISODateWithMs)},
+            {u"values"_s, QJsonArray::fromStringList(t.lastGoodValues)},
+        });
+    }
+    QJsonArray ledger;
+    for (const LedgerEntry& e : m_ledger.tail(20))
+        ledger.append(e.toJson(/*withDiff=*/true));
+    QJsonObject o{
+        {u"etcd"_s, m_etcd ? m_etcd->describe() : u"not connected"_s},
+        {u"sources"_s, sources},
+        {u"backends"_s, QJsonObject{{u"accepted"_s, accepted}, {u"rejected"_s, rejected}}},
+        {u"targets"_s, targets},
+        {u"config"_s,
+         QJsonObject{{u"hash"_s, currentHash()},
+                     {u"dest"_s, m_targets.empty() ? QString() : m_targets[0].deployer->describe()}}},
+        {u"ledger"_s, ledger},
+        {u"reloads"_s, m_ledger.total()},
+        {u"errors"_s,
+         QJsonArray::fromStringList(recentErrors().mid(qMax<qsizetype>(0, m_errors.size() - 20)))},
+        {u"coalescing"_s,
+         QJsonObject{{u"quietMs"_s, m_config.quietMs}, {u"maxWaitMs"_s, m_config.maxWaitMs}}},
+    };
+    if (!m_ledger.entries().isEmpty())
+        o.insert(u"lastReload"_s, m_ledger.entries().last().toJson(false));
+    return o;
+}
+
+QByteArray Engine::metricsText() const
+{
+    QByteArray out;
+    auto metric = [&out](const char* name, const char* type, const char* help) {
+        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
+    };
+    metric("lbdeck_engine_reloads_total", "counter", "Attempts to put a new config live, by outcome.");
+    for (const char* outcome : {"applied", "check failed", "install failed", "reload failed"}) {
+        const QString key = QString::fromLatin1(outcome);
+        out += "lbdeck_engine_reloads_total{outcome=\"" + key.toLatin1().replace(' ', '_') + "\"} " +
+               QByteArray::number(m_outcomes.value(key)) + '\n';
+    }
+    metric("lbdeck_engine_renders_total", "counter", "Renders of the config, changed or not.");
+    out += "lbdeck_engine_renders_total " + QByteArray::number(m_renderCount) + '\n';
+    metric("lbdeck_engine_unchanged_total", "counter",
+           "Renders that matched the running config (no reload).");
+    out += "lbdeck_engine_unchanged_total " + QByteArray::number(m_unchangedCount) + '\n';
+    metric("lbdeck_engine_render_seconds", "gauge", "Duration of the last render.");
+    out += "lbdeck_engine_render_seconds " + QByteArray::number(double(m_lastRenderUs) / 1e6, 'f', 6) + '\n';
+    qint64 acceptedCount = 0;
+    qint64 rejectedCount = 0;
+    for (const ValidatedSource& s : m_validated) {
+        acceptedCount += s.accepted.size();
+        rejectedCount += s.rejected.size();
+    }
+    metric("lbdeck_engine_backends", "gauge", "Values under the watched prefixes, by verdict.");
+    out += "lbdeck_engine_backends{state=\"accepted\"} " + QByteArray::number(acceptedCount) + '\n';
+    out += "lbdeck_engine_backends{state=\"rejected\"} " + QByteArray::number(rejectedCount) + '\n';
+    metric("lbdeck_engine_watch_lag_seconds", "gauge", "Age of the oldest change from etcd not yet applied.");
+    const qint64 lag = m_oldestUnapplied < 0 ? 0 : now() - m_oldestUnapplied;
+    out += "lbdeck_engine_watch_lag_seconds " + QByteArray::number(double(lag) / 1000.0, 'f', 3) + '\n';
+    metric("lbdeck_engine_etcd_revision", "gauge", "The etcd revision each source has seen.");
+    for (const PrefixMirror* m : m_mirrors)
+        out += "lbdeck_engine_etcd_revision{prefix=\"" + m->prefix() + "\"} " +
+               QByteArray::number(m->revision()) + '\n';
+    metric("lbdeck_engine_source_up", "gauge", "1 when the source's watch is live.");
+    for (const PrefixMirror* m : m_mirrors)
+        out += "lbdeck_engine_source_up{prefix=\"" + m->prefix() + "\"} " +
+               (m->state() == PrefixMirror::State::Live ? "1" : "0") + '\n';
+    return out;
+}
+
+} // namespace lbdeck

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#include "StatusServer.h"
+
+#include "Engine.h"
+
+#include <QHttpServer>
+#include <QHttpServerResponse>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace lbdeck {
+
+StatusServer::StatusServer(Engine* engine, QObject* parent)
+    : QObject(parent)
+    , m_engine(engine)
+    , m_server(new QHttpServer)
+{
+    m_server->route(u"/status"_s, [this] {
+        if (!m_engine)
+            return QHttpServerResponse(QHttpServerResponse::StatusCode::ServiceUnavailable);
+        return QHttpServerResponse("application/json",
+                                   QJsonDocument(m_engine->statusJson()).toJson(QJsonDocument::Indented));
+    });
+    m_server->route(u"/config"_s, [this] {
+        if (!m_engine)
+            return QHttpServerResponse(QHttpServerResponse::StatusCode::ServiceUnavailable);
+        QHttpServerResponse r("text/plain; charset=utf-8", m_engine->currentConfig());
+        r.setHeader("X-Lbdeck-Config-Hash", m_engine->currentHash().toLatin1());
+        return r;
+    });
+    m_server->route(u"/metrics"_s, [this] {
+        if (!m_engine)
+            return QHttpServerResponse(QHttpServerResponse::StatusCode::ServiceUnavailable);
+        return QHttpServerResponse("text/plain; version=0.0.4", m_engine->metricsText());
+    });
+}
+
+StatusServer::~StatusServer()
+{
+    delete m_server;
+}
+
+Result<quint16> StatusServer::listen(const QString& hostPort)
+{
+    const QString host = hostPort.section(u':', 0, -2);
+    bool ok = false;
+    const uint port = hostPort.section(u':', -1).toUInt(&ok);
+    QHostAddress address;
+    if (!ok || port > 65535 || !address.setAddress(host.isEmpty() ? u"127.0.0.1"_s : host))
+        return makeError(ErrorCode::InvalidArgument,
+                         u"status_listen must be address:port, like 127.0.0.1:9913"_s, hostPort);
+    const quint16 bound = m_server->listen(address, quint16(port));
+    if (bound == 0)
+        return makeError(ErrorCode::Io, u"cannot listen (port in use?)"_s, hostPort);
+    return bound;
+}
+
+} // namespace lbdeck

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#include "Validation.h"
+
+#include "core/cluster/BackendAddress.h"
+
+using namespace Qt::StringLiterals;
+
+namespace lbdeck {
+
+namespace {
+
+constexpr qsizetype MaxRawValue = 1024;
+
+QString printable(QByteArrayView value)
+{
+    QString out;
+    for (char c : value.first(qMin<qsizetype>(value.size(), 80))) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u >= 0x7f)
+            out += u"\\x%1"_s.arg(u, 2, 16, QChar(u'0'));
+        else
+            out += QChar(QLatin1Char(c));
+    }
+    if (value.size() > 80)
+        out += u"… (%1 bytes)"_s.arg(value.size());
+    return out;
+}
+
+} // namespace
+
+Result<QString> validateValue(QByteArrayView value, SourceKind kind)
+{
+    if (kind == SourceKind::Backends) {
+        Result<BackendAddress> a = BackendAddress::parse(value);
+        if (!a)
+            return a.error();
+        return a->toString();
+    }
+    if (value.size() > MaxRawValue)
+        return makeError(ErrorCode::Validation, u"longer than %1 bytes"_s.arg(MaxRawValue));
+    for (char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f || c == ';' || c == '{' || c == '}' || c == '"' || c == '\'' || c == '#' ||
+            c == '$' || c == '\\' || c == '`')
+            return makeError(ErrorCode::Validation,
+                             u"contains %1, which a config could misread"_s.arg(
+                                 u < 0x21 || u >= 0x7f ? u"a blank, control or non-ASCII character"_s
+                                                       : u"'%1'"_s.arg(QChar(QLatin1Char(c)))));
+    }
+    return QString::fromLatin1(value.toByteArray());
+}
+
+namespace {
+
+// One key's verdict: into accepted, or into rejected with the reason. True when accepted.
+bool judge(ValidatedSource& out, const EngineSource& source, const QByteArray& key, const QByteArray& value)
+{
+    const QString k = QString::fromUtf8(key);
+    // Templates may print keys too (confd's base .Key): they obey the same token rules.
+    if (Result<QString> checked = validateValue(key, SourceKind::Raw); !checked) {
+        out.rejected.insert(k, {printable(key), printable(value), u"key "_s + checked.error().message});
+        return false;
+    }
+    Result<QString> v = validateValue(value, source.kind);
+    if (!v) {
+        out.rejected.insert(k, {k, printable(value), v.error().message});
+        return false;
+    }
+    out.accepted.insert(k, *v);
+    return true;
+}
+
+} // namespace
+
+ValidatedSource validateSource(const EngineSource& source, const QMap<QByteArray, KeyValue>& entries,
+                               qint64 revision)
+{
+    ValidatedSource out;
+    out.prefix = source.prefix;
+    out.revision = revision;
+    for (auto it = entries.cbegin(); it != entries.cend(); ++it)
+        judge(out, source, it.key(), it->value);
+    return out;
+}
+
+QList<Rejection> applyChanges(ValidatedSource& validated, const EngineSource& source,
+                              const QList<KvChange>& changes, qint64 revision)
+{
+    QList<Rejection> fresh;
+    validated.prefix = source.prefix;
+    validated.revision = qMax(validated.revision, revision);
+    for (const KvChange& c : changes) {
+        const QString k = QString::fromUtf8(c.key);
+        validated.accepted.remove(k);
+        validated.rejected.remove(k);
+        if (c.after && !judge(validated, source, c.key, *c.after))
+            fresh.append(validated.rejected.value(k));
+    }
+    return fresh;
+}
+
+} // namespace lbdeck
