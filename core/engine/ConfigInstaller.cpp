@@ -58,6 +58,7 @@ StagedFile::StagedFile(StagedFile&& other) noexcept
     , m_destination(std::move(other.m_destination))
     , m_fd(std::exchange(other.m_fd, -1))
     , m_installed(other.m_installed)
+    , m_synced(other.m_synced)
 {}
 
 StagedFile& StagedFile::operator=(StagedFile&& other) noexcept
@@ -68,6 +69,7 @@ StagedFile& StagedFile::operator=(StagedFile&& other) noexcept
         m_destination = std::move(other.m_destination);
         m_fd = std::exchange(other.m_fd, -1);
         m_installed = other.m_installed;
+        m_synced = other.m_synced;
     }
     return *this;
 }
@@ -120,19 +122,35 @@ Result<StagedFile> ConfigInstaller::stage(const QString& dest, const QByteArray&
     return staged;
 }
 
-Result<ConfigInstaller::Method> ConfigInstaller::install(StagedFile& staged)
+Result<void> ConfigInstaller::syncData(StagedFile& staged)
+{
+    if (staged.m_synced)
+        return {};
+    if (::fdatasync(staged.m_fd) != 0)
+        return makeError(ErrorCode::Io, u"fsync of %1 failed: %2"_s.arg(staged.m_path, errnoText()),
+                         staged.destination());
+    staged.m_synced = true;
+    return {};
+}
+
+void ConfigInstaller::syncDirectoryOf(const QString& path)
+{
+    syncDirectory(QFileInfo(path).absolutePath());
+}
+
+Result<ConfigInstaller::Method> ConfigInstaller::install(StagedFile& staged, bool syncDir)
 {
     if (!staged.isValid())
         return makeError(ErrorCode::InvalidArgument, u"nothing staged"_s, staged.destination());
     // Data first, then the name: after a crash the destination is the old file or the new one.
-    if (::fdatasync(staged.m_fd) != 0)
-        return makeError(ErrorCode::Io, u"fsync of %1 failed: %2"_s.arg(staged.m_path, errnoText()),
-                         staged.destination());
+    if (Result<void> synced = syncData(staged); !synced)
+        return synced.error();
     const QByteArray from = QFile::encodeName(staged.m_path);
     const QByteArray to = QFile::encodeName(staged.m_destination);
     if (::rename(from.constData(), to.constData()) == 0) {
         staged.m_installed = true;
-        syncDirectory(QFileInfo(staged.m_destination).absolutePath());
+        if (syncDir)
+            syncDirectory(QFileInfo(staged.m_destination).absolutePath());
         return Method::Rename;
     }
     if (errno != EBUSY && errno != EXDEV && errno != EPERM)

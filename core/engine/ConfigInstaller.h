@@ -43,6 +43,7 @@ private:
     QString m_destination;
     int m_fd = -1;
     bool m_installed = false;
+    bool m_synced = false;
 };
 
 // Writes configs so that the destination always holds either the old file or the new one, whole,
@@ -61,7 +62,12 @@ public:
                                     const FileAttributes& attributes);
     // fsync, rename over dest, fsync the directory. Where dest cannot be replaced by a rename
     // (a single-file bind mount: EBUSY, EXDEV), it is rewritten in place and the method says so.
-    static Result<Method> install(StagedFile& staged);
+    // syncDirectory = false leaves the directory's fsync to a later syncDirectoryOf() call (after
+    // the reload: it only makes the rename itself survive a power cut).
+    static Result<Method> install(StagedFile& staged, bool syncDirectory = true);
+    // Flushes the staged data to disk; install() then has nothing left to wait for.
+    static Result<void> syncData(StagedFile& staged);
+    static void syncDirectoryOf(const QString& path);
     // Removes staged files a killed engine left behind for dest.
     static int removeStale(const QString& dest);
     static QByteArray stagePrefix(const QString& dest);

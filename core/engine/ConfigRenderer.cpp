@@ -78,16 +78,20 @@ Result<RenderedConfig> ConfigRenderer::render(const QList<ValidatedSource>& sour
     out.revision = revision;
     Result<QString> text = makeError(ErrorCode::Unknown, QString());
     if (m_builtin) {
+        // confd's getvs order: sorted values, so the file does not depend on key names. Each
+        // source keeps its values sorted as they change; only several sources need a merge.
         std::vector<QString> backends;
         QStringList prefixes;
         for (const ValidatedSource& s : sources) {
             prefixes << QString::fromUtf8(s.prefix);
-            for (auto it = s.accepted.cbegin(); it != s.accepted.cend(); ++it)
-                backends.push_back(it.value());
+            backends.reserve(backends.size() + size_t(s.values.size()));
+            for (auto it = s.values.keyBegin(); it != s.values.keyEnd(); ++it)
+                backends.push_back(*it);
         }
-        // confd's getvs order: sorted values, so the file does not depend on key names.
-        std::sort(backends.begin(), backends.end());
-        backends.erase(std::unique(backends.begin(), backends.end()), backends.end());
+        if (sources.size() > 1) {
+            std::sort(backends.begin(), backends.end());
+            backends.erase(std::unique(backends.begin(), backends.end()), backends.end());
+        }
         out.backends = int(backends.size());
         if (backends.empty() && !m_emptyDown)
             return makeError(ErrorCode::Validation,
@@ -136,10 +140,10 @@ Result<RenderedConfig> ConfigRenderer::render(const QList<ValidatedSource>& sour
         return text.error();
     out.canonical = text->toUtf8();
     out.hash = QString::fromLatin1(
-        QCryptographicHash::hash(out.canonical, QCryptographicHash::Sha256).toHex().left(16));
-    QString final = *text;
-    final.replace(HashMark, out.hash).replace(RevisionMark, QString::number(revision));
-    out.text = final.toUtf8();
+        QCryptographicHash::hash(out.canonical, QCryptographicHash::Blake2b_256).toHex().left(16));
+    out.text = out.canonical;
+    out.text.replace(HashMark.toLatin1(), out.hash.toLatin1())
+        .replace(RevisionMark.toLatin1(), QByteArray::number(revision));
     return out;
 }
 

@@ -15,7 +15,8 @@ struct RenderedConfig
 {
     QByteArray text;      // what goes to disk
     QByteArray canonical; // the same without the hash and revision: equal canonical = same config
-    QString hash;         // 16 hex digits of SHA-256 over canonical
+    QString hash; // 16 hex digits of BLAKE2b-256 over canonical (several times faster than SHA-256 on a
+                  // 10,000-backend file)
     qint64 revision = 0;
     int backends = 0; // values that made it into the config
 };

@@ -29,16 +29,19 @@ QString hashOfInstalled(const QByteArray& text, bool builtin)
         const QRegularExpressionMatch m = marker.match(QString::fromUtf8(text.left(400)));
         return m.hasMatch() ? m.captured(1) : QString();
     }
-    return QString::fromLatin1(QCryptographicHash::hash(text, QCryptographicHash::Sha256).toHex().left(16));
+    return QString::fromLatin1(
+        QCryptographicHash::hash(text, QCryptographicHash::Blake2b_256).toHex().left(16));
 }
 
 QStringList acceptedValues(const QList<ValidatedSource>& sources)
 {
     QStringList values;
     for (const ValidatedSource& s : sources)
-        values += s.accepted.values();
-    values.sort();
-    values.removeDuplicates();
+        values += s.values.keys(); // sorted already
+    if (sources.size() > 1) {
+        values.sort();
+        values.removeDuplicates();
+    }
     return values;
 }
 
@@ -193,7 +196,9 @@ void Engine::startSources()
     m_validated.clear();
     for (qsizetype index = 0; index < m_config.sources.size(); ++index) {
         const EngineSource& source = m_config.sources.at(index);
-        m_validated.append(ValidatedSource{source.prefix, {}, {}, 0});
+        ValidatedSource empty;
+        empty.prefix = source.prefix;
+        m_validated.append(empty);
         auto* mirror = new PrefixMirror(m_etcd, source.prefix, this);
         connect(mirror, &PrefixMirror::changed, this,
                 [this, index](const QList<KvChange>& changes, qint64 revision) {
@@ -332,14 +337,12 @@ void Engine::runNow()
                           e.report = reports[j];
                           e.renderUs = (*pending)[j].renderUs;
                           e.diff = unifiedDiff(t.lastGoodText, c.text, t.deployer->describe(), u"new"_s);
-                          for (const QString& v : values) {
-                              if (!t.lastGoodValues.contains(v))
-                                  e.added << v;
-                          }
-                          for (const QString& v : std::as_const(t.lastGoodValues)) {
-                              if (!values.contains(v))
-                                  e.removed << v;
-                          }
+                          // Both lists are sorted: one merge pass, not a search per value (1,000s of
+                          // backends).
+                          std::set_difference(values.cbegin(), values.cend(), t.lastGoodValues.cbegin(),
+                                              t.lastGoodValues.cend(), std::back_inserter(e.added));
+                          std::set_difference(t.lastGoodValues.cbegin(), t.lastGoodValues.cend(),
+                                              values.cbegin(), values.cend(), std::back_inserter(e.removed));
                           ++m_outcomes[outcomeName(e.report.outcome)];
                           if (e.report.ok()) {
                               t.lastGoodText = c.text;

@@ -68,7 +68,20 @@ bool judge(ValidatedSource& out, const EngineSource& source, const QByteArray& k
         return false;
     }
     out.accepted.insert(k, *v);
+    ++out.values[*v];
     return true;
+}
+
+void forget(ValidatedSource& validated, const QString& key)
+{
+    const auto it = validated.accepted.constFind(key);
+    if (it != validated.accepted.cend()) {
+        const auto v = validated.values.find(*it);
+        if (v != validated.values.end() && --*v <= 0)
+            validated.values.erase(v);
+        validated.accepted.erase(it);
+    }
+    validated.rejected.remove(key);
 }
 
 } // namespace
@@ -92,8 +105,7 @@ QList<Rejection> applyChanges(ValidatedSource& validated, const EngineSource& so
     validated.revision = qMax(validated.revision, revision);
     for (const KvChange& c : changes) {
         const QString k = QString::fromUtf8(c.key);
-        validated.accepted.remove(k);
-        validated.rejected.remove(k);
+        forget(validated, k);
         if (c.after && !judge(validated, source, c.key, *c.after))
             fresh.append(validated.rejected.value(k));
     }

@@ -12,7 +12,12 @@ namespace lbdeck {
 
 namespace {
 
-enum class Op { Equal, Delete, Insert };
+enum class Op
+{
+    Equal,
+    Delete,
+    Insert
+};
 
 struct Edit
 {
@@ -24,18 +29,19 @@ struct Edit
 // Edits beyond this and the diff is summarized instead: the trace grows with the square of it.
 constexpr int MaxEdits = 2000;
 
-// Myers' greedy algorithm with the trace kept for backtracking. Empty when over MaxEdits.
+// Myers' greedy algorithm. The trace keeps, for each d, only the diagonals -d..d that step can
+// reach (d^2 entries in all, not d * (n + m)). Empty and tooLarge when over MaxEdits.
 std::vector<Edit> diffLines(const QList<QByteArray>& a, const QList<QByteArray>& b, bool& tooLarge)
 {
     const int n = int(a.size());
     const int m = int(b.size());
     const int max = qMin(n + m, MaxEdits);
-    std::vector<int> v(size_t(2 * max + 2), 0);
-    std::vector<std::vector<int>> trace;
     const int offset = max + 1;
+    std::vector<int> v(size_t(2 * max + 3), 0);
+    std::vector<std::vector<int>> trace; // trace[d][k + d] = v[k] before step d
     int found = -1;
     for (int d = 0; d <= max && found < 0; ++d) {
-        trace.push_back(v);
+        trace.emplace_back(v.begin() + (offset - d), v.begin() + (offset + d + 1));
         for (int k = -d; k <= d; k += 2) {
             int x = (k == -d || (k != d && v[size_t(offset + k - 1)] < v[size_t(offset + k + 1)]))
                         ? v[size_t(offset + k + 1)]
@@ -60,10 +66,11 @@ std::vector<Edit> diffLines(const QList<QByteArray>& a, const QList<QByteArray>&
     int y = m;
     for (int d = found; d > 0; --d) {
         const std::vector<int>& pv = trace[size_t(d)];
+        auto at = [&](int k) { return pv[size_t(k + d)]; };
         const int k = x - y;
-        const bool down = k == -d || (k != d && pv[size_t(offset + k - 1)] < pv[size_t(offset + k + 1)]);
+        const bool down = k == -d || (k != d && at(k - 1) < at(k + 1));
         const int prevK = down ? k + 1 : k - 1;
-        const int prevX = pv[size_t(offset + prevK)];
+        const int prevX = at(prevK);
         const int prevY = prevX - prevK;
         while (x > prevX && y > prevY) {
             --x;
@@ -83,6 +90,28 @@ std::vector<Edit> diffLines(const QList<QByteArray>& a, const QList<QByteArray>&
     return {edits.rbegin(), edits.rend()};
 }
 
+// When every line of `small` appears in `big` in order, the diff is only insertions (or only
+// deletions): found in one pass, whatever the number of lines — the usual shape of a config
+// change where backends come or go.
+bool subsequenceEdits(const QList<QByteArray>& small, const QList<QByteArray>& big, bool bigIsAfter,
+                      std::vector<Edit>& edits)
+{
+    std::vector<Edit> out;
+    qsizetype i = 0;
+    for (qsizetype j = 0; j < big.size(); ++j) {
+        if (i < small.size() && small[i] == big[j]) {
+            out.push_back(bigIsAfter ? Edit{Op::Equal, int(i), int(j)} : Edit{Op::Equal, int(j), int(i)});
+            ++i;
+        } else {
+            out.push_back(bigIsAfter ? Edit{Op::Insert, int(i), int(j)} : Edit{Op::Delete, int(j), int(i)});
+        }
+    }
+    if (i != small.size())
+        return false;
+    edits = std::move(out);
+    return true;
+}
+
 QList<QByteArray> splitLines(const QByteArray& text)
 {
     QList<QByteArray> lines = text.split('\n');
@@ -100,11 +129,45 @@ QString unifiedDiff(const QByteArray& before, const QByteArray& after, const QSt
         return QString();
     const QList<QByteArray> a = splitLines(before);
     const QList<QByteArray> b = splitLines(after);
+    // Common head and tail lines first: a config change is usually one block (a server line
+    // added or gone), and Myers then only sees that block.
+    qsizetype head = 0;
+    while (head < a.size() && head < b.size() && a[head] == b[head])
+        ++head;
+    qsizetype tail = 0;
+    while (tail < a.size() - head && tail < b.size() - head &&
+           a[a.size() - 1 - tail] == b[b.size() - 1 - tail])
+        ++tail;
     bool tooLarge = false;
-    const std::vector<Edit> edits = diffLines(a, b, tooLarge);
+    std::vector<Edit> edits;
+    for (qsizetype i = 0; i < head; ++i)
+        edits.push_back({Op::Equal, int(i), int(i)});
+    const QList<QByteArray> midA = a.mid(head, a.size() - head - tail);
+    const QList<QByteArray> midB = b.mid(head, b.size() - head - tail);
+    if (midA.isEmpty() || midB.isEmpty()) {
+        for (qsizetype i = 0; i < midA.size(); ++i)
+            edits.push_back({Op::Delete, int(head + i), int(head)});
+        for (qsizetype i = 0; i < midB.size(); ++i)
+            edits.push_back({Op::Insert, int(head + midA.size()), int(head + i)});
+    } else {
+        std::vector<Edit> mid;
+        const bool simple = midA.size() <= midB.size() ? subsequenceEdits(midA, midB, true, mid)
+                                                       : subsequenceEdits(midB, midA, false, mid);
+        if (!simple)
+            mid = diffLines(midA, midB, tooLarge);
+        for (Edit e : mid) {
+            e.a += int(head);
+            e.b += int(head);
+            edits.push_back(e);
+        }
+    }
+    for (qsizetype i = 0; i < tail; ++i)
+        edits.push_back({Op::Equal, int(a.size() - tail + i), int(b.size() - tail + i)});
     QString out = u"--- %1\n+++ %2\n"_s.arg(beforeName, afterName);
     if (tooLarge)
-        return out + u"@@ more than %1 lines changed: %2 lines before, %3 after @@\n"_s.arg(MaxEdits).arg(a.size()).arg(b.size());
+        return out + u"@@ more than %1 lines changed: %2 lines before, %3 after @@\n"_s.arg(MaxEdits)
+                         .arg(a.size())
+                         .arg(b.size());
     const int total = int(edits.size());
     int i = 0;
     while (i < total) {
@@ -146,7 +209,10 @@ QString unifiedDiff(const QByteArray& before, const QByteArray& after, const QSt
             aStart = edits[size_t(start)].a;
         if (bStart < 0)
             bStart = edits[size_t(start)].b;
-        out += u"@@ -%1,%2 +%3,%4 @@\n"_s.arg(aCount ? aStart + 1 : aStart).arg(aCount).arg(bCount ? bStart + 1 : bStart).arg(bCount);
+        out += u"@@ -%1,%2 +%3,%4 @@\n"_s.arg(aCount ? aStart + 1 : aStart)
+                   .arg(aCount)
+                   .arg(bCount ? bStart + 1 : bStart)
+                   .arg(bCount);
         out += body;
         i = end;
     }

@@ -30,6 +30,15 @@ void TestLineDiff::diffs_data()
                "     server 127.0.1.3:8001;\n }\n");
     QTest::newRow("added at end") << QByteArray("a\n") << QByteArray("a\nb\n")
                                   << QStringLiteral("--- live\n+++ new\n@@ -1,1 +1,2 @@\n a\n+b\n");
+    QTest::newRow("interleaved inserts")
+        << QByteArray("a\nc\ne\n") << QByteArray("a\nb\nc\nd\ne\nf\n")
+        << QStringLiteral("--- live\n+++ new\n@@ -1,3 +1,6 @@\n a\n+b\n c\n+d\n e\n+f\n");
+    QTest::newRow("interleaved deletes")
+        << QByteArray("a\nb\nc\nd\ne\n") << QByteArray("b\nd\n")
+        << QStringLiteral("--- live\n+++ new\n@@ -1,5 +1,2 @@\n-a\n b\n-c\n d\n-e\n");
+    QTest::newRow("replace in middle")
+        << QByteArray("a\nb\nc\n") << QByteArray("a\nx\nc\n")
+        << QStringLiteral("--- live\n+++ new\n@@ -1,3 +1,3 @@\n a\n-b\n+x\n c\n");
     QTest::newRow("from empty") << QByteArray() << QByteArray("x\n")
                                 << QStringLiteral("--- live\n+++ new\n@@ -0,0 +1,1 @@\n+x\n");
     QByteArray longBefore, longAfter;
@@ -63,6 +72,18 @@ void TestLineDiff::hugeRewriteIsSummarized()
     const QString d = unifiedDiff(a, b);
     QVERIFY(d.contains(QStringLiteral("10000 lines before, 10000 after")));
     qInfo("summarized a 10,000-line rewrite in %lld ms", t.elapsed());
+
+    // 1,000 servers joining around one that was there: insertions only, no matter how many.
+    QByteArray before = "upstream {\n    server 10.3.0.500:80;\n}\n";
+    QByteArray after = "upstream {\n";
+    for (int i = 0; i < 1000; ++i)
+        after += "    server 10.3.0." + QByteArray::number(i) + ":80;\n";
+    after += "}\n";
+    t.restart();
+    const QString burst = unifiedDiff(before, after);
+    QCOMPARE(burst.count(u"\n+    server"_qs), 999);
+    QCOMPARE(burst.count(u"\n-"_qs), 0);
+    qInfo("diffed a 1,000-server burst in %lld ms", t.elapsed());
 }
 
 QTEST_GUILESS_MAIN(TestLineDiff)
