@@ -33,3 +33,17 @@ function(lbdeck_add_test name)
     set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
   endif()
 endfunction()
+
+# lbdeck_add_keyring_test(name SOURCES ... [LIBS ...] [TIMEOUT s]): like lbdeck_add_test, run inside
+# a private D-Bus session with an unlocked gnome-keyring (tests/support/with-keyring.sh).
+function(lbdeck_add_keyring_test name)
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE lbdeck_settings Qt6::Test ${T_LIBS})
+  add_test(NAME ${name} COMMAND ${PROJECT_SOURCE_DIR}/tests/support/with-keyring.sh $<TARGET_FILE:${name}>)
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "keyring;${T_LABELS}"
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LBDECK_SOURCE_DIR=${PROJECT_SOURCE_DIR};LBDECK_BINARY_DIR=${PROJECT_BINARY_DIR}")
+endfunction()

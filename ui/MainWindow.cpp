@@ -43,10 +43,14 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& objectName, QWid
 QString stateText(PrefixMirror::State state)
 {
     switch (state) {
-    case PrefixMirror::State::Idle: return QObject::tr("idle");
-    case PrefixMirror::State::Loading: return QObject::tr("loading…");
-    case PrefixMirror::State::Live: return QObject::tr("live");
-    case PrefixMirror::State::Reconnecting: return QObject::tr("reconnecting…");
+    case PrefixMirror::State::Idle:
+        return QObject::tr("idle");
+    case PrefixMirror::State::Loading:
+        return QObject::tr("loading…");
+    case PrefixMirror::State::Live:
+        return QObject::tr("live");
+    case PrefixMirror::State::Reconnecting:
+        return QObject::tr("reconnecting…");
     }
     return QString();
 }
@@ -67,7 +71,8 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(m_tabs);
 
     m_backendsView = makeTable(m_backends, u"backendsView"_s, m_tabs);
-    m_backendsView->horizontalHeader()->setSectionResizeMode(BackendsModel::Name, QHeaderView::ResizeToContents);
+    m_backendsView->horizontalHeader()->setSectionResizeMode(BackendsModel::Name,
+                                                             QHeaderView::ResizeToContents);
     m_tabs->addTab(m_backendsView, tr("&Backends"));
 
     auto* logDock = new QDockWidget(tr("Event log"), this);
@@ -88,7 +93,8 @@ MainWindow::MainWindow(QWidget* parent)
     if (settings.contains(u"window/geometry"_s)) {
         restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
         restoreState(settings.value(u"window/state"_s).toByteArray());
-        m_backendsView->horizontalHeader()->restoreState(settings.value(u"window/backendsColumns"_s).toByteArray());
+        m_backendsView->horizontalHeader()->restoreState(
+            settings.value(u"window/backendsColumns"_s).toByteArray());
     } else {
         resize(1100, 720);
     }
@@ -130,9 +136,8 @@ void MainWindow::setSession(ClusterSession* session, const QString& title)
     m_session = session;
     setWindowTitle(tr("%1 — lbdeck").arg(title));
     connect(session, &ClusterSession::logMessage, m_log, &EventLogModel::append);
-    connect(session, &ClusterSession::failed, this, [this](const Error& e) {
-        m_connectionStatus->setText(tr("etcd: %1").arg(e.toString()));
-    });
+    connect(session, &ClusterSession::failed, this,
+            [this](const Error& e) { m_connectionStatus->setText(tr("etcd: %1").arg(e.toString())); });
     connect(session, &ClusterSession::opened, this, [this] {
         m_backends->setMirror(m_session->backends());
         connect(m_session->backends(), &PrefixMirror::stateChanged, this, &MainWindow::updateStatus);

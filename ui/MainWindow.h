@@ -38,12 +38,12 @@ private:
     void copyLog();
 
     QPointer<ClusterSession> m_session;
-    BackendsModel* m_backends;      // Owned (child).
-    EventLogModel* m_log;           // Owned (child).
-    QTabWidget* m_tabs;             // Owned (child).
-    QTableView* m_backendsView;     // Owned (child).
-    QTableView* m_logView;          // Owned (child).
-    QLabel* m_connectionStatus;     // Owned (child).
+    BackendsModel* m_backends;  // Owned (child).
+    EventLogModel* m_log;       // Owned (child).
+    QTabWidget* m_tabs;         // Owned (child).
+    QTableView* m_backendsView; // Owned (child).
+    QTableView* m_logView;      // Owned (child).
+    QLabel* m_connectionStatus; // Owned (child).
 };
 
 } // namespace lbdeck

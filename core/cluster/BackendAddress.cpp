@@ -20,18 +20,33 @@ Error reject(const QString& why)
 QString describeForbidden(char c)
 {
     switch (c) {
-    case ' ': return u"contains a space"_s;
-    case '\t': return u"contains a tab"_s;
-    case '\n': return u"contains a line break"_s;
-    case '\r': return u"contains a carriage return"_s;
-    case ';': return u"contains ';' (nginx syntax)"_s;
-    case '{': case '}': return u"contains a brace (nginx syntax)"_s;
-    case '"': case '\'': case '`': return u"contains a quote"_s;
-    case '#': return u"contains '#' (an nginx comment)"_s;
-    case '$': return u"contains '$' (an nginx variable)"_s;
-    case '\\': return u"contains a backslash"_s;
-    case '/': return u"contains '/' (a URL, not host:port)"_s;
-    default: break;
+    case ' ':
+        return u"contains a space"_s;
+    case '\t':
+        return u"contains a tab"_s;
+    case '\n':
+        return u"contains a line break"_s;
+    case '\r':
+        return u"contains a carriage return"_s;
+    case ';':
+        return u"contains ';' (nginx syntax)"_s;
+    case '{':
+    case '}':
+        return u"contains a brace (nginx syntax)"_s;
+    case '"':
+    case '\'':
+    case '`':
+        return u"contains a quote"_s;
+    case '#':
+        return u"contains '#' (an nginx comment)"_s;
+    case '$':
+        return u"contains '$' (an nginx variable)"_s;
+    case '\\':
+        return u"contains a backslash"_s;
+    case '/':
+        return u"contains '/' (a URL, not host:port)"_s;
+    default:
+        break;
     }
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f)
@@ -129,7 +144,8 @@ Result<BackendAddress> BackendAddress::parse(QByteArrayView value)
     if (value.isEmpty())
         return reject(u"empty value"_s);
     if (value.size() > MaxLength)
-        return reject(u"%1 bytes long, more than the %2 an address can have"_s.arg(value.size()).arg(MaxLength));
+        return reject(
+            u"%1 bytes long, more than the %2 an address can have"_s.arg(value.size()).arg(MaxLength));
     for (char c : value) {
         const auto u = static_cast<unsigned char>(c);
         const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -173,7 +189,8 @@ Result<BackendAddress> BackendAddress::parse(QByteArrayView value)
         a.host = QString::fromLatin1(host.toByteArray());
     }
     if (!parsePort(port, a.port))
-        return reject(u"port \"%1\" is not a number from 1 to 65535"_s.arg(QString::fromLatin1(port.first(qMin<qsizetype>(10, port.size())).toByteArray())));
+        return reject(u"port \"%1\" is not a number from 1 to 65535"_s.arg(
+            QString::fromLatin1(port.first(qMin<qsizetype>(10, port.size())).toByteArray())));
     return a;
 }
 

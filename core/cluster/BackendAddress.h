@@ -15,7 +15,12 @@ namespace lbdeck {
 // newlines, non-ASCII, over-long values) can ever reach the config.
 struct BackendAddress
 {
-    enum class Kind { IPv4, IPv6, DnsName };
+    enum class Kind
+    {
+        IPv4,
+        IPv6,
+        DnsName
+    };
     Kind kind = Kind::IPv4;
     QString host; // without brackets
     quint16 port = 0;

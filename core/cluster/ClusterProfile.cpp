@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#include "ClusterProfile.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace lbdeck {
+
+namespace {
+
+QString apiName(EtcdApi api)
+{
+    switch (api) {
+    case EtcdApi::V3:
+        return u"v3"_s;
+    case EtcdApi::V2:
+        return u"v2"_s;
+    case EtcdApi::Auto:
+        break;
+    }
+    return u"auto"_s;
+}
+
+EtcdApi apiFromName(const QString& name)
+{
+    if (name == u"v3"_s)
+        return EtcdApi::V3;
+    if (name == u"v2"_s)
+        return EtcdApi::V2;
+    return EtcdApi::Auto;
+}
+
+} // namespace
+
+QJsonObject ClusterProfile::toJson() const
+{
+    QJsonArray nodeArray;
+    for (const NodeProfile& n : nodes) {
+        nodeArray.append(QJsonObject{{u"name"_s, n.name},
+                                     {u"publishAddress"_s, n.publishAddress},
+                                     {u"dockerEndpoint"_s, n.dockerEndpoint}});
+    }
+    return QJsonObject{
+        {u"name"_s, name},
+        {u"etcd"_s, QJsonObject{{u"endpoints"_s, QJsonArray::fromStringList(etcd.endpoints)},
+                                {u"api"_s, apiName(etcd.api)},
+                                {u"caFile"_s, etcd.tls.caFile},
+                                {u"certFile"_s, etcd.tls.certFile},
+                                {u"keyFile"_s, etcd.tls.keyFile},
+                                {u"user"_s, etcd.user},
+                                {u"timeoutMs"_s, qint64(etcd.timeout.count())}}},
+        {u"prefix"_s, QString::fromUtf8(prefix)},
+        {u"nodes"_s, nodeArray},
+        {u"backends"_s, QJsonObject{{u"image"_s, backends.image},
+                                    {u"containerPort"_s, backends.containerPort},
+                                    {u"namePattern"_s, backends.namePattern}}},
+        {u"balancer"_s,
+         QJsonObject{{u"engine"_s,
+                      balancer.engine == BalancerProfile::Engine::Embedded ? u"embedded"_s : u"remote"_s},
+                     {u"engineStatusUrl"_s, balancer.engineStatusUrl},
+                     {u"engineConfigFile"_s, balancer.engineConfigFile},
+                     {u"nginxUrl"_s, balancer.nginxUrl}}},
+    };
+}
+
+ClusterProfile ClusterProfile::fromJson(const QJsonObject& o)
+{
+    ClusterProfile p;
+    p.name = o.value(u"name"_s).toString(p.name);
+    const QJsonObject e = o.value(u"etcd"_s).toObject();
+    for (const QJsonValue& v : e.value(u"endpoints"_s).toArray())
+        p.etcd.endpoints << v.toString();
+    p.etcd.api = apiFromName(e.value(u"api"_s).toString());
+    p.etcd.tls.caFile = e.value(u"caFile"_s).toString();
+    p.etcd.tls.certFile = e.value(u"certFile"_s).toString();
+    p.etcd.tls.keyFile = e.value(u"keyFile"_s).toString();
+    p.etcd.user = e.value(u"user"_s).toString();
+    p.etcd.timeout = std::chrono::milliseconds(e.value(u"timeoutMs"_s).toInteger(5000));
+    p.prefix = o.value(u"prefix"_s).toString(u"/test/"_s).toUtf8();
+    for (const QJsonValue& v : o.value(u"nodes"_s).toArray()) {
+        const QJsonObject n = v.toObject();
+        p.nodes.append({n.value(u"name"_s).toString(), n.value(u"publishAddress"_s).toString(),
+                        n.value(u"dockerEndpoint"_s).toString()});
+    }
+    const QJsonObject b = o.value(u"backends"_s).toObject();
+    p.backends.image = b.value(u"image"_s).toString(p.backends.image);
+    p.backends.containerPort = b.value(u"containerPort"_s).toInt(p.backends.containerPort);
+    p.backends.namePattern = b.value(u"namePattern"_s).toString(p.backends.namePattern);
+    const QJsonObject lb = o.value(u"balancer"_s).toObject();
+    p.balancer.engine = lb.value(u"engine"_s).toString() == u"embedded"_s ? BalancerProfile::Engine::Embedded
+                                                                          : BalancerProfile::Engine::Remote;
+    p.balancer.engineStatusUrl = lb.value(u"engineStatusUrl"_s).toString();
+    p.balancer.engineConfigFile = lb.value(u"engineConfigFile"_s).toString();
+    p.balancer.nginxUrl = lb.value(u"nginxUrl"_s).toString();
+    return p;
+}
+
+bool ClusterProfile::operator==(const ClusterProfile& other) const
+{
+    return toJson() == other.toJson();
+}
+
+} // namespace lbdeck

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#pragma once
+
+#include "core/etcd/EtcdTypes.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace lbdeck {
+
+// A machine that runs backends (the seed's node B and C).
+struct NodeProfile
+{
+    QString name;           // shown in the UI, used in container labels
+    QString publishAddress; // the IP backends publish on (the seed's COREOS_PRIVATE_IPV4)
+    QString dockerEndpoint; // unix:///var/run/docker.sock, ssh://user@host, tcp://host:2376
+    bool operator==(const NodeProfile&) const = default;
+};
+
+// How new backends are started: the seed's apache@PORT units, as settings.
+struct BackendDefaults
+{
+    QString image = QStringLiteral("lbdeck/backend:test");
+    int containerPort = 80;
+    QString namePattern = QStringLiteral("apache-%1"); // %1: the published port
+    bool operator==(const BackendDefaults&) const = default;
+};
+
+// The load-balancer node (the seed's node A): where nginx runs and how the engine is reached.
+struct BalancerProfile
+{
+    enum class Engine
+    {
+        Remote,
+        Embedded
+    };
+    Engine engine = Engine::Remote;
+    QString engineStatusUrl;  // http://127.0.0.1:9913 (through an SSH tunnel when the node is remote)
+    QString engineConfigFile; // Embedded: lbdeck-engine's TOML
+    QString nginxUrl;         // where traffic goes in, for health checks: http://127.0.0.1:80
+    bool operator==(const BalancerProfile&) const = default;
+};
+
+// Everything lbdeck needs to open one cluster. Never holds a secret: passwords and passphrases
+// live in the keychain, looked up by profile name.
+struct ClusterProfile
+{
+    QString name = QStringLiteral("local");
+    EtcdConfig etcd;
+    QByteArray prefix = "/test/";
+    QList<NodeProfile> nodes;
+    BackendDefaults backends;
+    BalancerProfile balancer;
+
+    QJsonObject toJson() const;
+    static ClusterProfile fromJson(const QJsonObject& json);
+    bool operator==(const ClusterProfile& other) const;
+};
+
+} // namespace lbdeck
