@@ -2,11 +2,13 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 // lbdeck: the desktop control panel.
 #include "core/cluster/ClusterSession.h"
+#include "core/cluster/ProfileStore.h"
 #include "ui/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QTextStream>
 
 using namespace Qt::StringLiterals;
 
@@ -23,26 +25,49 @@ int main(int argc, char** argv)
     cli.setApplicationDescription(u"Control panel for an etcd + nginx load-balanced cluster."_s);
     cli.addHelpOption();
     cli.addVersionOption();
-    const QCommandLineOption etcdOption(u"etcd"_s, u"etcd client URL(s), comma-separated."_s, u"urls"_s,
-                                        u"http://127.0.0.1:2379"_s);
+    const QCommandLineOption profileOption(u"profile"_s, u"Open this saved cluster profile."_s, u"name"_s);
+    const QCommandLineOption etcdOption(u"etcd"_s, u"etcd client URL(s), comma-separated."_s, u"urls"_s);
     const QCommandLineOption apiOption(u"api"_s, u"etcd API: auto, v3 or v2."_s, u"api"_s, u"auto"_s);
     const QCommandLineOption prefixOption(u"prefix"_s, u"Key prefix backends register under."_s, u"prefix"_s,
                                           u"/test/"_s);
-    const QCommandLineOption titleOption(u"title"_s, u"Cluster name shown in the title."_s, u"name"_s,
-                                         u"local"_s);
-    cli.addOptions({etcdOption, apiOption, prefixOption, titleOption});
+    const QCommandLineOption engineOption(
+        u"engine"_s, u"The engine's status endpoint, e.g. http://127.0.0.1:9913."_s, u"url"_s);
+    const QCommandLineOption nameOption(u"title"_s, u"Cluster name shown in the title."_s, u"name"_s,
+                                        u"local"_s);
+    cli.addOptions({profileOption, etcdOption, apiOption, prefixOption, engineOption, nameOption});
     cli.process(app);
 
-    lbdeck::EtcdConfig etcd;
-    etcd.endpoints = cli.value(etcdOption).split(u',', Qt::SkipEmptyParts);
-    const QString api = cli.value(apiOption).toLower();
-    etcd.api = api == u"v2"_s   ? lbdeck::EtcdApi::V2
-               : api == u"v3"_s ? lbdeck::EtcdApi::V3
-                                : lbdeck::EtcdApi::Auto;
+    lbdeck::ClusterProfile profile;
+    if (cli.isSet(profileOption)) {
+        lbdeck::Result<lbdeck::ClusterProfile> loaded = lbdeck::ProfileStore().load(cli.value(profileOption));
+        if (!loaded) {
+            QTextStream(stderr) << "lbdeck: " << loaded.error().toString() << "\n";
+            return 2;
+        }
+        profile = *loaded;
+    } else {
+        profile = lbdeck::ProfileStore::fromEnvironment();
+        profile.name = cli.value(nameOption);
+        profile.nodes.clear();
+    }
+    if (cli.isSet(etcdOption))
+        profile.etcd.endpoints = cli.value(etcdOption).split(u',', Qt::SkipEmptyParts);
+    if (cli.isSet(apiOption) || !cli.isSet(profileOption)) {
+        const QString api = cli.value(apiOption).toLower();
+        profile.etcd.api = api == u"v2"_s   ? lbdeck::EtcdApi::V2
+                           : api == u"v3"_s ? lbdeck::EtcdApi::V3
+                                            : lbdeck::EtcdApi::Auto;
+    }
+    if (cli.isSet(prefixOption))
+        profile.prefix = cli.value(prefixOption).toUtf8();
+    if (cli.isSet(engineOption)) {
+        profile.balancer.engine = lbdeck::BalancerProfile::Engine::Remote;
+        profile.balancer.engineStatusUrl = cli.value(engineOption);
+    }
 
-    lbdeck::ClusterSession session(etcd, cli.value(prefixOption).toUtf8());
+    lbdeck::ClusterSession session(profile);
     lbdeck::MainWindow window;
-    window.setSession(&session, cli.value(titleOption));
+    window.setSession(&session);
     window.show();
     session.open();
     return app.exec();

@@ -3,8 +3,12 @@
 #include "MainWindow.h"
 
 #include "core/cluster/ClusterSession.h"
+#include "core/cluster/EngineLink.h"
 #include "models/BackendsModel.h"
 #include "models/EventLogModel.h"
+#include "models/UpstreamsModel.h"
+#include "views/ConfigView.h"
+#include "views/TrafficView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -19,6 +23,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -37,6 +42,18 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& objectName, QWid
     view->verticalHeader()->hide();
     view->horizontalHeader()->setStretchLastSection(true);
     view->setWordWrap(false);
+    // Columns fit their content as rows come and go (coalesced: a burst of rows is one pass), and
+    // stay where the operator drags them otherwise.
+    auto* fit = new QTimer(view);
+    fit->setSingleShot(true);
+    fit->setInterval(50);
+    QObject::connect(fit, &QTimer::timeout, view, [view] {
+        for (int c = 0; c + 1 < view->model()->columnCount(); ++c)
+            view->resizeColumnToContents(c);
+    });
+    QObject::connect(model, &QAbstractItemModel::rowsInserted, fit, qOverload<>(&QTimer::start));
+    QObject::connect(model, &QAbstractItemModel::modelReset, fit, qOverload<>(&QTimer::start));
+    QObject::connect(model, &QAbstractItemModel::dataChanged, fit, qOverload<>(&QTimer::start));
     return view;
 }
 
@@ -60,6 +77,7 @@ QString stateText(PrefixMirror::State state)
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_backends(new BackendsModel(this))
+    , m_upstreams(new UpstreamsModel(this))
     , m_log(new EventLogModel(this))
     , m_tabs(new QTabWidget(this))
 {
@@ -71,33 +89,48 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(m_tabs);
 
     m_backendsView = makeTable(m_backends, u"backendsView"_s, m_tabs);
-    m_backendsView->horizontalHeader()->setSectionResizeMode(BackendsModel::Name,
-                                                             QHeaderView::ResizeToContents);
     m_tabs->addTab(m_backendsView, tr("&Backends"));
+    m_upstreamsView = makeTable(m_upstreams, u"upstreamsView"_s, m_tabs);
+    m_tabs->addTab(m_upstreamsView, tr("&Upstreams"));
+    m_traffic = new TrafficView(m_tabs);
+    m_tabs->addTab(m_traffic, tr("&Traffic"));
+    m_config = new ConfigView(m_tabs);
+    connect(m_config, &ConfigView::logMessage, m_log, &EventLogModel::append);
+    m_tabs->addTab(m_config, tr("&Config"));
 
     auto* logDock = new QDockWidget(tr("Event log"), this);
     logDock->setObjectName(u"eventLogDock"_s);
     m_logView = makeTable(m_log, u"eventLog"_s, logDock);
     m_logView->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_logView->horizontalHeader()->setSectionResizeMode(EventLogModel::Time, QHeaderView::ResizeToContents);
     connect(m_log, &QAbstractItemModel::rowsInserted, m_logView, [this] { m_logView->scrollToBottom(); });
     logDock->setWidget(m_logView);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
 
+    m_engineStatus = new QLabel(tr("engine: not connected"), this);
+    m_engineStatus->setObjectName(u"engineStatus"_s);
+    statusBar()->addPermanentWidget(m_engineStatus);
     m_connectionStatus = new QLabel(tr("not connected"), this);
     m_connectionStatus->setObjectName(u"connectionStatus"_s);
     statusBar()->addPermanentWidget(m_connectionStatus);
 
     createActions();
+    restoreLayout();
+}
+
+void MainWindow::restoreLayout()
+{
     QSettings settings;
-    if (settings.contains(u"window/geometry"_s)) {
-        restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
-        restoreState(settings.value(u"window/state"_s).toByteArray());
-        m_backendsView->horizontalHeader()->restoreState(
-            settings.value(u"window/backendsColumns"_s).toByteArray());
-    } else {
+    if (!settings.contains(u"window/geometry"_s)) {
         resize(1100, 720);
+        return;
     }
+    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    restoreState(settings.value(u"window/state"_s).toByteArray());
+    m_backendsView->horizontalHeader()->restoreState(
+        settings.value(u"window/backendsColumns"_s).toByteArray());
+    m_upstreamsView->horizontalHeader()->restoreState(
+        settings.value(u"window/upstreamsColumns"_s).toByteArray());
+    m_tabs->setCurrentIndex(settings.value(u"window/tab"_s, 0).toInt());
 }
 
 MainWindow::~MainWindow() = default;
@@ -119,6 +152,18 @@ void MainWindow::createActions()
         go->setVisible(false);
         addAction(go);
     }
+    QAction* exportConfig = file->addAction(tr("&Export nginx.conf…"), m_config, &ConfigView::exportConfig);
+    exportConfig->setObjectName(u"actionExportConfig"_s);
+    exportConfig->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction* exportBundle = file->addAction(tr("Export &bundle…"), m_config, &ConfigView::exportBundle);
+    exportBundle->setObjectName(u"actionExportBundle"_s);
+    exportBundle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    file->insertSeparator(quit);
+    QAction* refresh = view->addAction(tr("&Refresh engine status"), this, [this] {
+        if (m_session && m_session->engine())
+            m_session->engine()->refresh();
+    });
+    refresh->setShortcut(QKeySequence::Refresh);
     QAction* copy = view->addAction(tr("&Copy event log"), this, &MainWindow::copyLog);
     copy->setObjectName(u"actionCopyLog"_s);
     copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
@@ -131,10 +176,11 @@ void MainWindow::copyLog()
     statusBar()->showMessage(tr("Event log copied"), 3000);
 }
 
-void MainWindow::setSession(ClusterSession* session, const QString& title)
+void MainWindow::setSession(ClusterSession* session)
 {
     m_session = session;
-    setWindowTitle(tr("%1 — lbdeck").arg(title));
+    m_config->setSession(session);
+    setWindowTitle(tr("%1 — lbdeck").arg(session->profile().name));
     connect(session, &ClusterSession::logMessage, m_log, &EventLogModel::append);
     connect(session, &ClusterSession::failed, this,
             [this](const Error& e) { m_connectionStatus->setText(tr("etcd: %1").arg(e.toString())); });
@@ -143,6 +189,11 @@ void MainWindow::setSession(ClusterSession* session, const QString& title)
         connect(m_session->backends(), &PrefixMirror::stateChanged, this, &MainWindow::updateStatus);
         connect(m_session->backends(), &PrefixMirror::changed, this, &MainWindow::updateStatus);
         connect(m_session->backends(), &PrefixMirror::resynced, this, &MainWindow::updateStatus);
+        if (EngineLink* engine = m_session->engine()) {
+            m_upstreams->setSources(engine, m_session->prober());
+            connect(engine, &EngineLink::updated, this, &MainWindow::updateStatus);
+            connect(engine, &EngineLink::reachabilityChanged, this, &MainWindow::updateStatus);
+        }
         updateStatus();
     });
 }
@@ -155,6 +206,14 @@ void MainWindow::updateStatus()
     m_connectionStatus->setText(tr("%1 — %2 — revision %3")
                                     .arg(m_session->etcd()->describe(), stateText(mirror->state()))
                                     .arg(mirror->revision()));
+    if (const EngineLink* engine = m_session->engine()) {
+        m_engineStatus->setText(
+            engine->isReachable()
+                ? tr("engine: config %1, %2 reloads").arg(engine->configHash()).arg(engine->reloads())
+                : tr("engine unreachable: %1").arg(engine->lastError()));
+    } else {
+        m_engineStatus->setText(tr("engine: none configured"));
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -163,6 +222,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(u"window/geometry"_s, saveGeometry());
     settings.setValue(u"window/state"_s, saveState());
     settings.setValue(u"window/backendsColumns"_s, m_backendsView->horizontalHeader()->saveState());
+    settings.setValue(u"window/upstreamsColumns"_s, m_upstreamsView->horizontalHeader()->saveState());
+    settings.setValue(u"window/tab"_s, m_tabs->currentIndex());
     event->accept();
 }
 

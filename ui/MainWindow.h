@@ -13,9 +13,12 @@ namespace lbdeck {
 
 class BackendsModel;
 class ClusterSession;
+class ConfigView;
 class EventLogModel;
+class TrafficView;
+class UpstreamsModel;
 
-// The one window operators keep open: the cluster's backends, nodes, upstreams, traffic and
+// The one window operators keep open: the cluster's nodes, backends, upstreams, traffic and
 // config, an event log, and a status bar that always says whether the data is live.
 class MainWindow : public QMainWindow
 {
@@ -25,9 +28,11 @@ public:
     ~MainWindow() override;
 
     // Shows this cluster. Not owned: the session outlives the window's use of it.
-    void setSession(ClusterSession* session, const QString& title);
+    void setSession(ClusterSession* session);
     EventLogModel* eventLog() const { return m_log; }
     BackendsModel* backendsModel() const { return m_backends; }
+    UpstreamsModel* upstreamsModel() const { return m_upstreams; }
+    ConfigView* configView() const { return m_config; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -36,14 +41,20 @@ private:
     void createActions();
     void updateStatus();
     void copyLog();
+    void restoreLayout();
 
     QPointer<ClusterSession> m_session;
-    BackendsModel* m_backends;  // Owned (child).
-    EventLogModel* m_log;       // Owned (child).
-    QTabWidget* m_tabs;         // Owned (child).
-    QTableView* m_backendsView; // Owned (child).
-    QTableView* m_logView;      // Owned (child).
-    QLabel* m_connectionStatus; // Owned (child).
+    BackendsModel* m_backends;   // Owned (child).
+    UpstreamsModel* m_upstreams; // Owned (child).
+    EventLogModel* m_log;        // Owned (child).
+    QTabWidget* m_tabs;          // Owned (child).
+    QTableView* m_backendsView;  // Owned (child).
+    QTableView* m_upstreamsView; // Owned (child).
+    TrafficView* m_traffic;      // Owned (child).
+    ConfigView* m_config;        // Owned (child).
+    QTableView* m_logView;       // Owned (child).
+    QLabel* m_connectionStatus;  // Owned (child).
+    QLabel* m_engineStatus;      // Owned (child).
 };
 
 } // namespace lbdeck

@@ -2,23 +2,34 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "ClusterSession.h"
 
+#include "EmbeddedEngineLink.h"
+#include "RemoteEngineLink.h"
+#include "UpstreamProber.h"
+#include "core/engine/Engine.h"
 #include "core/etcd/EtcdConnect.h"
 
 using namespace Qt::StringLiterals;
 
 namespace lbdeck {
 
-ClusterSession::ClusterSession(const EtcdConfig& etcd, QByteArray prefix, QObject* parent)
+ClusterSession::ClusterSession(const ClusterProfile& profile, QObject* parent)
     : QObject(parent)
-    , m_config(etcd)
-    , m_prefix(std::move(prefix))
+    , m_profile(profile)
+    , m_prober(new UpstreamProber(this))
 {}
 
-void ClusterSession::open(const QString& password)
+ClusterSession::~ClusterSession()
 {
-    Q_EMIT logMessage(u"Connecting to etcd at %1"_s.arg(m_config.endpoints.join(u", "_s)), false);
+    // The engine before the client it borrows.
+    delete std::exchange(m_engineLink, nullptr);
+    delete std::exchange(m_embeddedEngine, nullptr);
+}
+
+void ClusterSession::open(const QString& etcdPassword)
+{
+    Q_EMIT logMessage(u"Connecting to etcd at %1"_s.arg(m_profile.etcd.endpoints.join(u", "_s)), false);
     connectEtcd(
-        m_config, password, this,
+        m_profile.etcd, etcdPassword, this,
         [this](const Result<EtcdKv*>& kv) {
             if (!kv) {
                 Q_EMIT logMessage(kv.error().toString(), true);
@@ -26,11 +37,11 @@ void ClusterSession::open(const QString& password)
                 return;
             }
             m_kv = *kv;
-            m_mirror = new PrefixMirror(m_kv, m_prefix, this);
+            m_mirror = new PrefixMirror(m_kv, m_profile.prefix, this);
             connect(m_mirror, &PrefixMirror::resynced, this, [this](const QString& reason, qint64 revision) {
                 Q_EMIT logMessage(
                     u"Read %1 keys under %2 at revision %3 (%4)"_s.arg(m_mirror->entries().size())
-                        .arg(QString::fromUtf8(m_prefix))
+                        .arg(QString::fromUtf8(m_profile.prefix))
                         .arg(revision)
                         .arg(reason),
                     false);
@@ -40,14 +51,57 @@ void ClusterSession::open(const QString& password)
                         if (state == PrefixMirror::State::Reconnecting && !detail.isEmpty())
                             Q_EMIT logMessage(u"etcd connection lost: %1 — retrying"_s.arg(detail), true);
                         else if (state == PrefixMirror::State::Live)
-                            Q_EMIT logMessage(
-                                u"Watching %1 on %2"_s.arg(QString::fromUtf8(m_prefix), m_kv->describe()),
-                                false);
+                            Q_EMIT logMessage(u"Watching %1 on %2"_s.arg(QString::fromUtf8(m_profile.prefix),
+                                                                         m_kv->describe()),
+                                              false);
                     });
             m_mirror->start();
+            connectEngine();
             Q_EMIT opened();
         },
         this);
+}
+
+void ClusterSession::connectEngine()
+{
+    const BalancerProfile& lb = m_profile.balancer;
+    if (lb.engine == BalancerProfile::Engine::Embedded) {
+        Result<EngineConfig> config = EngineConfig::load(lb.engineConfigFile);
+        if (!config) {
+            Q_EMIT logMessage(u"Engine: %1"_s.arg(config.error().toString()), true);
+            return;
+        }
+        m_embeddedEngine = new Engine(*config, this);
+        m_embeddedEngine->setEtcd(m_kv);
+        connect(m_embeddedEngine, &Engine::errorOccurred, this,
+                [this](const QString& e) { Q_EMIT logMessage(u"Engine: "_s + e, true); });
+        connect(m_embeddedEngine, &Engine::entryRecorded, this, [this](const LedgerEntry& e) {
+            Q_EMIT logMessage(
+                u"Engine: %1 config %2 (revision %3)"_s.arg(outcomeName(e.report.outcome), e.hash)
+                    .arg(e.revision),
+                !e.report.ok());
+        });
+        if (Result<void> started = m_embeddedEngine->start(); !started) {
+            Q_EMIT logMessage(u"Engine: %1"_s.arg(started.error().toString()), true);
+            return;
+        }
+        m_engineLink = new EmbeddedEngineLink(m_embeddedEngine, this);
+        Q_EMIT logMessage(u"Engine running inside lbdeck, writing %1"_s.arg(config->nginx.dest), false);
+        return;
+    }
+    if (lb.engineStatusUrl.isEmpty())
+        return;
+    Result<HttpEndpoint> endpoint = HttpEndpoint::parse(lb.engineStatusUrl);
+    if (!endpoint) {
+        Q_EMIT logMessage(u"Engine: %1"_s.arg(endpoint.error().toString()), true);
+        return;
+    }
+    m_engineLink = new RemoteEngineLink(*endpoint, std::chrono::milliseconds(1000), this);
+    connect(m_engineLink, &EngineLink::reachabilityChanged, this, [this](bool up, const QString& error) {
+        Q_EMIT logMessage(up ? u"Engine reachable: %1"_s.arg(m_engineLink->describe())
+                             : u"Engine unreachable: %1"_s.arg(error),
+                          !up);
+    });
 }
 
 } // namespace lbdeck

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #pragma once
 
+#include "ClusterProfile.h"
 #include "core/etcd/EtcdKv.h"
 #include "core/etcd/PrefixMirror.h"
 
@@ -10,20 +11,28 @@
 
 namespace lbdeck {
 
-// One open cluster: the etcd client (v3 or v2, chosen by the profile or detected) and the live
-// mirror of the backend prefix that every view reads. The views never talk to etcd themselves.
+class Engine;
+class EngineLink;
+class UpstreamProber;
+
+// One open cluster: the etcd client (v3 or v2, as the profile says or as detected), the live
+// mirror of the backend prefix that every view reads, and the link to the reconciliation engine.
+// The views never talk to etcd or the engine themselves.
 class ClusterSession : public QObject
 {
     Q_OBJECT
 public:
-    ClusterSession(const EtcdConfig& etcd, QByteArray prefix, QObject* parent = nullptr);
+    explicit ClusterSession(const ClusterProfile& profile, QObject* parent = nullptr);
+    ~ClusterSession() override;
 
-    // Connects (detecting the API if the config says Auto) and starts mirroring the prefix.
-    void open(const QString& password = {});
+    // Connects (detecting the API if the profile says auto) and starts mirroring the prefix.
+    void open(const QString& etcdPassword = {});
+    const ClusterProfile& profile() const { return m_profile; }
     EtcdKv* etcd() const { return m_kv; }
     PrefixMirror* backends() const { return m_mirror; }
-    const QByteArray& prefix() const { return m_prefix; }
-    const EtcdConfig& etcdConfig() const { return m_config; }
+    EngineLink* engine() const { return m_engineLink; }
+    UpstreamProber* prober() const { return m_prober; }
+    const QByteArray& prefix() const { return m_profile.prefix; }
 
 Q_SIGNALS:
     void opened();
@@ -32,10 +41,14 @@ Q_SIGNALS:
     void logMessage(const QString& text, bool isError);
 
 private:
-    EtcdConfig m_config;
-    QByteArray m_prefix;
-    EtcdKv* m_kv = nullptr;           // Owned (child).
-    PrefixMirror* m_mirror = nullptr; // Owned (child).
+    void connectEngine();
+
+    ClusterProfile m_profile;
+    EtcdKv* m_kv = nullptr;             // Owned (child).
+    PrefixMirror* m_mirror = nullptr;   // Owned (child).
+    Engine* m_embeddedEngine = nullptr; // Owned (child), when the profile runs the engine in the app.
+    EngineLink* m_engineLink = nullptr; // Owned (child).
+    UpstreamProber* m_prober = nullptr; // Owned (child).
 };
 
 } // namespace lbdeck

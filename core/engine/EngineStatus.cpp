@@ -59,6 +59,7 @@ QJsonObject Engine::statusJson() const
                      {u"dest"_s, m_targets.empty() ? QString() : m_targets[0].deployer->describe()}}},
         {u"ledger"_s, ledger},
         {u"reloads"_s, m_ledger.total()},
+        {u"renders"_s, m_renderCount},
         {u"errors"_s,
          QJsonArray::fromStringList(recentErrors().mid(qMax<qsizetype>(0, m_errors.size() - 20)))},
         {u"coalescing"_s,

@@ -30,6 +30,11 @@ StatusServer::StatusServer(Engine* engine, QObject* parent)
         r.setHeader("X-Lbdeck-Config-Hash", m_engine->currentHash().toLatin1());
         return r;
     });
+    m_server->route(u"/rendered"_s, [this] {
+        if (!m_engine)
+            return QHttpServerResponse(QHttpServerResponse::StatusCode::ServiceUnavailable);
+        return QHttpServerResponse("text/plain; charset=utf-8", m_engine->lastRendered());
+    });
     m_server->route(u"/metrics"_s, [this] {
         if (!m_engine)
             return QHttpServerResponse(QHttpServerResponse::StatusCode::ServiceUnavailable);

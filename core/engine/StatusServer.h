@@ -14,7 +14,8 @@ namespace lbdeck {
 class Engine;
 
 // The engine's status endpoint, on loopback by default (the GUI reaches a remote one through an
-// SSH tunnel): GET /status (JSON), GET /config (the config running now), GET /metrics (Prometheus).
+// SSH tunnel): GET /status (JSON), GET /config (the config running now), GET /rendered (the last
+// render, applied or not), GET /metrics (Prometheus).
 class StatusServer : public QObject
 {
     Q_OBJECT

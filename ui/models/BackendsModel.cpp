@@ -13,7 +13,9 @@ using namespace Qt::StringLiterals;
 
 namespace lbdeck {
 
-BackendsModel::BackendsModel(QObject* parent) : QAbstractTableModel(parent) {}
+BackendsModel::BackendsModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{}
 
 void BackendsModel::setMirror(PrefixMirror* mirror)
 {
@@ -135,7 +137,8 @@ QVariant BackendsModel::data(const QModelIndex& index, int role) const
         break;
     case Qt::ToolTipRole:
         if (!row.problem.isEmpty())
-            return u"%1\n%2 — this value is never written into nginx.conf."_s.arg(QString::fromUtf8(row.key), row.problem);
+            return u"%1\n%2 — this value is never written into nginx.conf."_s.arg(QString::fromUtf8(row.key),
+                                                                                  row.problem);
         return QString::fromUtf8(row.key);
     case Qt::DecorationRole:
         if (index.column() == Status && qApp) {
@@ -158,11 +161,16 @@ QVariant BackendsModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (Column(section)) {
-    case Name: return tr("Backend");
-    case Address: return tr("Address");
-    case Status: return tr("etcd");
-    case Revision: return tr("Revision");
-    case ColumnCount: break;
+    case Name:
+        return tr("Backend");
+    case Address:
+        return tr("Address");
+    case Status:
+        return tr("etcd");
+    case Revision:
+        return tr("Revision");
+    case ColumnCount:
+        break;
     }
     return {};
 }

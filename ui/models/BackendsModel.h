@@ -15,8 +15,19 @@ class BackendsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, Address, Status, Revision, ColumnCount };
-    enum Role { KeyRole = Qt::UserRole + 1, ValidRole };
+    enum Column
+    {
+        Name,
+        Address,
+        Status,
+        Revision,
+        ColumnCount
+    };
+    enum Role
+    {
+        KeyRole = Qt::UserRole + 1,
+        ValidRole
+    };
 
     explicit BackendsModel(QObject* parent = nullptr);
 

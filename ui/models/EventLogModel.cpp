@@ -11,7 +11,9 @@ using namespace Qt::StringLiterals;
 
 namespace lbdeck {
 
-EventLogModel::EventLogModel(QObject* parent) : QAbstractTableModel(parent) {}
+EventLogModel::EventLogModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{}
 
 void EventLogModel::append(const QString& message, bool isError)
 {

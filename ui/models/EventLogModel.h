@@ -15,8 +15,16 @@ class EventLogModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Message, ColumnCount };
-    enum Role { IsErrorRole = Qt::UserRole + 1 };
+    enum Column
+    {
+        Time,
+        Message,
+        ColumnCount
+    };
+    enum Role
+    {
+        IsErrorRole = Qt::UserRole + 1
+    };
     static constexpr int MaxEntries = 5000;
 
     explicit EventLogModel(QObject* parent = nullptr);

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#include "EngineLink.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace lbdeck {
+
+QString EngineLink::configHash() const
+{
+    return m_status.value(u"config"_s).toObject().value(u"hash"_s).toString();
+}
+
+QStringList EngineLink::liveValues() const
+{
+    QStringList out;
+    const QJsonArray targets = m_status.value(u"targets"_s).toArray();
+    for (const QJsonValue& v : targets.first().toObject().value(u"values"_s).toArray())
+        out << v.toString();
+    return out;
+}
+
+QStringList EngineLink::acceptedValues() const
+{
+    QStringList out;
+    for (const QJsonValue& v : m_status.value(u"backends"_s).toObject().value(u"accepted"_s).toArray())
+        out << v.toObject().value(u"value"_s).toString();
+    out.sort();
+    out.removeDuplicates();
+    return out;
+}
+
+qint64 EngineLink::reloads() const
+{
+    return m_status.value(u"reloads"_s).toInteger();
+}
+
+void EngineLink::setStatus(QJsonObject status)
+{
+    m_status = std::move(status);
+    if (!m_reachable) {
+        m_reachable = true;
+        m_lastError.clear();
+        Q_EMIT reachabilityChanged(true, QString());
+    }
+    Q_EMIT updated();
+}
+
+void EngineLink::setUnreachable(const QString& error)
+{
+    const bool changed = m_reachable || m_lastError != error;
+    m_reachable = false;
+    m_lastError = error;
+    if (changed)
+        Q_EMIT reachabilityChanged(false, error);
+}
+
+} // namespace lbdeck

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#pragma once
+
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+
+namespace lbdeck {
+
+// What the reconciliation engine says about itself (its /status and /config), whether it runs on
+// the load-balancer node (reached over HTTP, through an SSH tunnel when remote) or inside the app.
+class EngineLink : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    virtual QString describe() const = 0;
+    virtual void refresh() = 0;
+
+    bool isReachable() const { return m_reachable; }
+    const QString& lastError() const { return m_lastError; }
+    const QJsonObject& status() const { return m_status; }
+    // The config the engine last put live, as nginx runs it.
+    const QByteArray& config() const { return m_config; }
+    // The engine's last render for the current etcd state; differs from config() while a change
+    // is on its way or was refused (a failed check, too few backends).
+    const QByteArray& rendered() const { return m_rendered; }
+    QString configHash() const;
+    // Values in the config nginx runs (the engine confirmed it), and values the engine accepted from
+    // etcd for the next render.
+    QStringList liveValues() const;
+    QStringList acceptedValues() const;
+    qint64 reloads() const;
+
+Q_SIGNALS:
+    void updated();
+    void reachabilityChanged(bool reachable, const QString& error);
+
+protected:
+    void setStatus(QJsonObject status);
+    void setConfig(QByteArray config) { m_config = std::move(config); }
+    void setRendered(QByteArray rendered) { m_rendered = std::move(rendered); }
+    void setUnreachable(const QString& error);
+
+private:
+    QJsonObject m_status;
+    QByteArray m_config;
+    QByteArray m_rendered;
+    bool m_reachable = false;
+    QString m_lastError;
+};
+
+} // namespace lbdeck

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#pragma once
+
+#include "EngineLink.h"
+#include "core/http/HttpEndpoint.h"
+
+#include <QTimer>
+
+namespace lbdeck {
+
+class HttpClient;
+
+// An lbdeck-engine reached over HTTP: polls GET /status, and GET /config when the hash moves.
+class RemoteEngineLink : public EngineLink
+{
+    Q_OBJECT
+public:
+    RemoteEngineLink(const HttpEndpoint& endpoint, std::chrono::milliseconds interval,
+                     QObject* parent = nullptr);
+    QString describe() const override;
+    void refresh() override;
+
+private:
+    HttpClient* m_http; // Owned (child).
+    QTimer m_timer;
+    bool m_busy = false;
+    QString m_configHash;
+    QString m_renders;
+};
+
+} // namespace lbdeck
