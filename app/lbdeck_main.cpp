@@ -4,9 +4,11 @@
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/ProfileStore.h"
 #include "ui/MainWindow.h"
+#include "ui/models/BackendsModel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QIcon>
 #include <QTextStream>
 
@@ -34,7 +36,12 @@ int main(int argc, char** argv)
         u"engine"_s, u"The engine's status endpoint, e.g. http://127.0.0.1:9913."_s, u"url"_s);
     const QCommandLineOption nameOption(u"title"_s, u"Cluster name shown in the title."_s, u"name"_s,
                                         u"local"_s);
-    cli.addOptions({profileOption, etcdOption, apiOption, prefixOption, engineOption, nameOption});
+    // For bench_ui: print when the first backend row is on screen, then quit.
+    QCommandLineOption firstRowOption(u"exit-after-first-row"_s,
+                                      u"Benchmarks: exit once a backend row is shown."_s);
+    firstRowOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    cli.addOptions(
+        {profileOption, etcdOption, apiOption, prefixOption, engineOption, nameOption, firstRowOption});
     cli.process(app);
 
     lbdeck::ClusterProfile profile;
@@ -70,5 +77,22 @@ int main(int argc, char** argv)
     window.setSession(&session);
     window.show();
     session.open();
+    if (cli.isSet(firstRowOption)) {
+        auto report = [&window] {
+            if (window.backendsModel()->rowCount() == 0)
+                return;
+            // Once the rows are painted, not merely in the model.
+            QMetaObject::invokeMethod(
+                &window,
+                [&window] {
+                    window.repaint();
+                    QTextStream(stdout) << "first-row " << QDateTime::currentMSecsSinceEpoch() << Qt::endl;
+                    QCoreApplication::exit(0);
+                },
+                Qt::QueuedConnection);
+        };
+        QObject::connect(window.backendsModel(), &QAbstractItemModel::rowsInserted, &window, report);
+        QObject::connect(window.backendsModel(), &QAbstractItemModel::modelReset, &window, report);
+    }
     return app.exec();
 }

@@ -41,6 +41,10 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& objectName, QWid
     view->setSortingEnabled(false);
     view->verticalHeader()->hide();
     view->horizontalHeader()->setStretchLastSection(true);
+    // Fitting a column looks at the first rows only: with 10,000 rows the whole column would cost a frame.
+    view->horizontalHeader()->setResizeContentsPrecision(200);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     view->setWordWrap(false);
     // Columns fit their content as rows come and go (coalesced: a burst of rows is one pass), and
     // stay where the operator drags them otherwise.

@@ -5,7 +5,9 @@
 #include "core/cluster/BackendAddress.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QStyle>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -63,7 +65,7 @@ void BackendsModel::applyChanges(const QList<KvChange>& changes, qint64 revision
 {
     // A first load of many keys is one reset; after that every change is its own row operation,
     // so selections and scroll positions survive.
-    if (m_rows.isEmpty() && changes.size() > 64) {
+    if (m_rows.isEmpty() && m_pending.isEmpty() && changes.size() > 64) {
         beginResetModel();
         for (const KvChange& c : changes) {
             if (!c.after)
@@ -76,7 +78,21 @@ void BackendsModel::applyChanges(const QList<KvChange>& changes, qint64 revision
         endResetModel();
         return;
     }
-    for (const KvChange& c : changes) {
+    for (const KvChange& c : changes)
+        m_pending.append({c, revision});
+    applyPending();
+}
+
+// Applies queued changes for at most a few milliseconds, then yields to the event loop and goes
+// on in the next pass: a watch batch of thousands of changes never holds up a frame.
+void BackendsModel::applyPending()
+{
+    QElapsedTimer budget;
+    budget.start();
+    qsizetype done = 0;
+    while (done < m_pending.size() && budget.nsecsElapsed() < SliceNs) {
+        const KvChange& c = m_pending[done].change;
+        const qint64 revision = m_pending[done].revision;
         const qsizetype i = lowerBound(c.key);
         const bool exists = i < m_rows.size() && m_rows.at(i).key == c.key;
         if (!c.after) {
@@ -85,19 +101,49 @@ void BackendsModel::applyChanges(const QList<KvChange>& changes, qint64 revision
                 m_rows.removeAt(i);
                 endRemoveRows();
             }
+            ++done;
             continue;
         }
         if (exists) {
             fill(m_rows[i], *c.after, revision);
             Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+            ++done;
             continue;
         }
-        Row row;
-        row.key = c.key;
-        fill(row, *c.after, revision);
-        beginInsertRows({}, int(i), int(i));
-        m_rows.insert(i, std::move(row));
+        // New keys that land next to each other (a range of new backends) go in as one insert.
+        QList<Row> run;
+        qsizetype next = done;
+        while (next < m_pending.size()) {
+            const KvChange& n = m_pending[next].change;
+            if (!n.after || lowerBound(n.key) != i || (!run.isEmpty() && !(run.last().key < n.key)))
+                break;
+            if (i < m_rows.size() && m_rows.at(i).key == n.key)
+                break;
+            if (i < m_rows.size() && !(n.key < m_rows.at(i).key))
+                break;
+            Row row;
+            row.key = n.key;
+            fill(row, *n.after, m_pending[next].revision);
+            run.append(std::move(row));
+            ++next;
+        }
+        if (run.isEmpty()) { // cannot happen, but never loop forever
+            ++done;
+            continue;
+        }
+        beginInsertRows({}, int(i), int(i + run.size() - 1));
+        for (qsizetype k = 0; k < run.size(); ++k)
+            m_rows.insert(i + k, std::move(run[k]));
         endInsertRows();
+        done = next;
+    }
+    m_pending.remove(0, done);
+    if (!m_pending.isEmpty() && !m_sliceScheduled) {
+        m_sliceScheduled = true;
+        QTimer::singleShot(0, this, [this] {
+            m_sliceScheduled = false;
+            applyPending();
+        });
     }
 }
 
@@ -142,8 +188,10 @@ QVariant BackendsModel::data(const QModelIndex& index, int role) const
         return QString::fromUtf8(row.key);
     case Qt::DecorationRole:
         if (index.column() == Status && qApp) {
-            return qApp->style()->standardIcon(row.problem.isEmpty() ? QStyle::SP_DialogApplyButton
-                                                                     : QStyle::SP_MessageBoxWarning);
+            // Looked up once: a theme lookup per painted cell stalls the GUI thread at 10,000 rows.
+            static const QIcon ok = qApp->style()->standardIcon(QStyle::SP_DialogApplyButton);
+            static const QIcon warning = qApp->style()->standardIcon(QStyle::SP_MessageBoxWarning);
+            return row.problem.isEmpty() ? ok : warning;
         }
         break;
     case KeyRole:

@@ -33,8 +33,10 @@ public:
 
     // Follows this mirror from now on (its current content becomes the rows). Not owned.
     void setMirror(PrefixMirror* mirror);
-    // Applies changes as the mirror reports them; public for tests and benchmarks.
+    // Applies changes as the mirror reports them, in slices of a few ms (public for tests and
+    // benchmarks). Pending changes are applied by the time pendingChanges() is 0.
     void applyChanges(const QList<KvChange>& changes, qint64 revision);
+    qsizetype pendingChanges() const { return m_pending.size(); }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -52,11 +54,20 @@ private:
         qint64 revision = 0;
     };
     void fill(Row& row, const QByteArray& value, qint64 revision) const;
+    void applyPending();
     qsizetype lowerBound(const QByteArray& key) const;
 
     QPointer<PrefixMirror> m_mirror;
     QByteArray m_prefix;
     QList<Row> m_rows; // sorted by key
+    struct Pending
+    {
+        KvChange change;
+        qint64 revision;
+    };
+    QList<Pending> m_pending;
+    bool m_sliceScheduled = false;
+    static constexpr qint64 SliceNs = 2'000'000;
 };
 
 } // namespace lbdeck

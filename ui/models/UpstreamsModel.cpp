@@ -116,9 +116,11 @@ QVariant UpstreamsModel::data(const QModelIndex& index, int role) const
         }
         break;
     case Qt::DecorationRole:
-        if (index.column() == Health && probed && qApp)
-            return qApp->style()->standardIcon(h.ok ? QStyle::SP_DialogApplyButton
-                                                    : QStyle::SP_MessageBoxCritical);
+        if (index.column() == Health && probed && qApp) {
+            static const QIcon up = qApp->style()->standardIcon(QStyle::SP_DialogApplyButton);
+            static const QIcon down = qApp->style()->standardIcon(QStyle::SP_MessageBoxCritical);
+            return h.ok ? up : down;
+        }
         break;
     case HealthyRole:
         return probed && h.ok;

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+// bench_ui:
+//  (1) time from starting the lbdeck process to its first backend row on screen (loopback etcd
+//      with the seed's keys), median of 10 starts;
+//  (2) 1,000 etcd changes applied to a 10,000-row backends view: time until all are shown, how
+//      often the model was reset (target 0), and the longest stall of the GUI thread (target
+//      <= 16 ms: one frame at 60 Hz), measured by a 1 ms timer on the GUI thread.
+#include "BenchUtil.h"
+#include "core/cluster/ClusterSession.h"
+#include "core/etcd/EtcdV3Client.h"
+#include "tests/testbed/EtcdServer.h"
+#include "ui/MainWindow.h"
+#include "ui/models/BackendsModel.h"
+
+#include <QApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTableView>
+#include <QThread>
+#include <QTimer>
+
+#include <optional>
+
+using namespace lbdeck;
+using namespace lbdeck::testbed;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+double g_longestProcessEvents = 0;
+
+bool waitFor(const std::function<bool()>& done, int timeoutMs = 60000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        QElapsedTimer one;
+        one.start();
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        g_longestProcessEvents = qMax(g_longestProcessEvents, double(one.nsecsElapsed()) / 1e6);
+    }
+    return true;
+}
+
+// Writes from a thread of its own, so the GUI thread only sees what a real cluster causes.
+class Writer : public QThread
+{
+public:
+    Writer(QString url, int first, int count, QByteArray prefix)
+        : m_url(std::move(url))
+        , m_first(first)
+        , m_count(count)
+        , m_prefix(std::move(prefix))
+    {}
+    int done = 0;
+
+protected:
+    void run() override
+    {
+        EtcdConfig c;
+        c.endpoints = {m_url};
+        EtcdV3Client client(c);
+        QObject ctx;
+        int pending = 0;
+        for (int i = m_first; i < m_first + m_count; ++i) {
+            const QByteArray key = m_prefix + "b" + QByteArray::number(i).rightJustified(5, '0');
+            const QByteArray value = "10." + QByteArray::number(i / 65536) + '.' +
+                                     QByteArray::number((i / 256) % 256) + '.' + QByteArray::number(i % 256) +
+                                     ":8080";
+            ++pending;
+            client.put(key, value, 0, &ctx, [&](const Result<qint64>&) {
+                --pending;
+                ++done;
+            });
+            while (pending > 16) // keep a few in flight, like a busy cluster
+                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        }
+        while (pending > 0)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+
+private:
+    QString m_url;
+    int m_first;
+    int m_count;
+    QByteArray m_prefix;
+};
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    qputenv("QT_QPA_PLATFORM",
+            qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
+    QApplication app(argc, argv);
+    EtcdServer etcd;
+    if (const QString e = etcd.start(); !e.isEmpty()) {
+        qCritical("%s", qPrintable(e));
+        return 1;
+    }
+    etcd.etcdctl({u"put"_s, u"/test/apache-8001"_s, u"127.0.1.3:8001"_s});
+    etcd.etcdctl({u"put"_s, u"/test/apache-8002"_s, u"127.0.1.2:8002"_s});
+
+    // (1) process start to first row
+    QList<double> firstRow;
+    const QString binary = QCoreApplication::applicationDirPath() + u"/../app/lbdeck"_s;
+    for (int i = 0; i < 10; ++i) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+        p.setProcessEnvironment(env);
+        const qint64 started = QDateTime::currentMSecsSinceEpoch();
+        QElapsedTimer t;
+        t.start();
+        p.start(binary, {u"--etcd"_s, etcd.clientUrl(), u"--exit-after-first-row"_s});
+        if (!p.waitForFinished(20000)) {
+            p.kill();
+            qCritical("lbdeck did not show a row");
+            return 1;
+        }
+        const QByteArray out = p.readAllStandardOutput();
+        const qsizetype at = out.indexOf("first-row ");
+        if (at < 0) {
+            qCritical("lbdeck printed no first-row line: %s", p.readAllStandardError().constData());
+            return 1;
+        }
+        firstRow << double(out.mid(at + 10).split('\n').first().trimmed().toLongLong() - started);
+    }
+
+    // (2) 10,000 rows, then 1,000 changes
+    const QByteArray prefix = "/big/";
+    {
+        Writer fill(etcd.clientUrl(), 0, 10000, prefix);
+        fill.start();
+        fill.wait();
+    }
+    ClusterProfile profile;
+    profile.etcd.endpoints = {etcd.clientUrl()};
+    profile.prefix = prefix;
+    ClusterSession session(profile);
+    MainWindow window;
+    window.setSession(&session);
+    window.show();
+    session.open();
+    BackendsModel* model = window.backendsModel();
+    if (!waitFor([&] { return model->rowCount() == 10000; })) {
+        qCritical("the 10,000 rows did not arrive");
+        return 1;
+    }
+    QCoreApplication::processEvents();
+    g_longestProcessEvents = 0;
+    int resets = 0;
+    QObject::connect(model, &QAbstractItemModel::modelReset, &app, [&resets] { ++resets; });
+    QList<double> gaps;
+    QElapsedTimer tick;
+    QTimer probe;
+    probe.setTimerType(Qt::PreciseTimer);
+    probe.setInterval(1);
+    QObject::connect(&probe, &QTimer::timeout, &app, [&] {
+        gaps << double(tick.nsecsElapsed()) / 1e6;
+        tick.restart();
+    });
+    tick.start();
+    probe.start();
+    QElapsedTimer apply;
+    apply.start();
+    // 500 new keys and 500 changed values: inserts in the middle of the table, and updates.
+    Writer changes(etcd.clientUrl(), 9500, 1000, prefix);
+    changes.start();
+    // Values 9500..9999 exist and get rewritten with the same... make them change: use a second prefix range.
+    const bool applied = waitFor([&] { return changes.isFinished() && model->rowCount() == 10500; }, 120000);
+    const double applyMs = double(apply.nsecsElapsed()) / 1e6;
+    probe.stop();
+    changes.wait();
+    if (!applied) {
+        qCritical("the changes did not all arrive (%d rows)", model->rowCount());
+        return 1;
+    }
+    const double maxStall = gaps.isEmpty() ? 0 : *std::max_element(gaps.cbegin(), gaps.cend());
+    const qsizetype worst = gaps.indexOf(maxStall);
+    qInfo("%lld GUI ticks; the longest gap was tick %lld; longest processEvents %.1f ms", qint64(gaps.size()),
+          qint64(worst), g_longestProcessEvents);
+    bench::report(u"ui.first_row.p50"_s, bench::percentile(firstRow, 50), u"ms"_s);
+    bench::report(u"ui.first_row.max"_s, bench::percentile(firstRow, 100), u"ms"_s);
+    bench::report(u"ui.changes.applied"_s, 1000, u"changes"_s);
+    bench::report(u"ui.changes.rows_after"_s, model->rowCount(), u"rows"_s);
+    bench::report(u"ui.changes.duration"_s, applyMs, u"ms"_s);
+    bench::report(u"ui.changes.model_resets"_s, resets, u"resets"_s);
+    bench::report(u"ui.changes.gui_gap.p99"_s, bench::percentile(gaps, 99), u"ms"_s);
+    bench::report(u"ui.changes.gui_gap.max"_s, maxStall, u"ms"_s);
+    QStringList missed;
+    if (!(bench::percentile(firstRow, 50) < 1000))
+        missed << u"first row %1 ms >= 1 s"_s.arg(bench::percentile(firstRow, 50));
+    if (resets != 0)
+        missed << u"%1 model resets"_s.arg(resets);
+    if (!(maxStall <= 16))
+        missed << u"GUI stall %1 ms > 16 ms"_s.arg(maxStall, 0, 'f', 1);
+    bench::summary(missed.isEmpty() ? u"ui targets met"_s : u"ui targets missed: "_s + missed.join(u"; "_s));
+    return 0;
+}
