@@ -115,7 +115,8 @@ void HttpConnection::write(const QByteArray& bytes)
 
 QByteArray HttpConnection::readAll()
 {
-    return m_device->readAll();
+    // A unix socket closes its device on disconnect; what it buffered is gone with it.
+    return m_device->isOpen() ? m_device->readAll() : QByteArray();
 }
 
 void HttpConnection::abort()

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#include "NodeConnection.h"
+
+#include "core/docker/DockerClient.h"
+#include "core/ssh/SshDestination.h"
+#include "core/ssh/SshTunnel.h"
+#include "core/util/Logging.h"
+
+#include <QDir>
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace lbdeck {
+
+NodeConnection::NodeConnection(const NodeProfile& node, SshTunnelOptions sshOptions, QObject* parent)
+    : QObject(parent)
+    , m_node(node)
+    , m_sshOptions(std::move(sshOptions))
+{
+}
+
+NodeConnection::~NodeConnection()
+{
+    stop();
+}
+
+void NodeConnection::setAskpassServer(AskpassServer* server)
+{
+    m_askpass = server;
+}
+
+void NodeConnection::setState(State state, const QString& detail)
+{
+    m_state = state;
+    m_detail = detail;
+    Q_EMIT stateChanged(state, detail);
+}
+
+void NodeConnection::start()
+{
+    stop();
+    const QString endpoint = m_node.dockerEndpoint.trimmed();
+    setState(State::Connecting, u"connecting to %1"_s.arg(endpoint));
+    if (endpoint.startsWith(u"ssh://"_s)) {
+        Result<SshDestination> dest = SshDestination::parse(endpoint);
+        if (!dest) {
+            setState(State::Failed, dest.error().toString());
+            return;
+        }
+        m_tunnel = new SshTunnel(*dest, SshForward::unixSocket(dest->remoteSocket), m_sshOptions, this);
+        if (m_askpass)
+            m_tunnel->setAskpassServer(m_askpass);
+        connect(m_tunnel, &SshTunnel::hostKeyUnknown, this, &NodeConnection::hostKeyUnknown);
+        connect(m_tunnel, &SshTunnel::failed, this, [this](const Error& e) { setState(State::Failed, e.toString()); });
+        connect(m_tunnel, &SshTunnel::stateChanged, this, [this](SshTunnel::State s, const QString& detail) {
+            if (s == SshTunnel::State::Reconnecting)
+                setState(State::Connecting, u"SSH tunnel reconnecting: %1"_s.arg(detail));
+        });
+        connect(m_tunnel, &SshTunnel::ready, this, [this](const QString& socket) {
+            if (!m_docker)
+                useEndpoint(HttpEndpoint::unixSocket(socket));
+            else if (m_state != State::Ready)
+                setState(State::Ready, u"Docker %1 over SSH"_s.arg(m_version.version));
+        });
+        m_tunnel->start();
+        return;
+    }
+    if (endpoint.startsWith(u"unix://"_s)) {
+        useEndpoint(HttpEndpoint::unixSocket(endpoint.mid(7)));
+        return;
+    }
+    if (endpoint.startsWith(u"tcp://"_s)) {
+        // Docker's convention: 2376 is TLS with the files of DOCKER_CERT_PATH, 2375 plain.
+        const QUrl url(endpoint);
+        const int port = url.port(2376);
+        TlsFiles tls;
+        const QString certs = qEnvironmentVariable("DOCKER_CERT_PATH", QDir::homePath() + u"/.docker"_s);
+        tls.caFile = certs + u"/ca.pem"_s;
+        tls.certFile = certs + u"/cert.pem"_s;
+        tls.keyFile = certs + u"/key.pem"_s;
+        Result<HttpEndpoint> ep = HttpEndpoint::parse(
+            u"%1://%2:%3"_s.arg(port == 2375 ? u"http"_s : u"https"_s, url.host()).arg(port), tls);
+        if (!ep) {
+            setState(State::Failed, ep.error().toString());
+            return;
+        }
+        useEndpoint(*ep);
+        return;
+    }
+    setState(State::Failed, u"%1: a Docker endpoint is unix:///path, ssh://user@host or tcp://host:2376"_s.arg(endpoint));
+}
+
+void NodeConnection::useEndpoint(const HttpEndpoint& endpoint)
+{
+    m_docker = new DockerClient(endpoint, this);
+    m_docker->version(this, [this](const Result<DockerVersion>& v) {
+        if (!v) {
+            setState(State::Failed, u"node %1: %2"_s.arg(m_node.name, v.error().toString()));
+            return;
+        }
+        m_version = *v;
+        setState(State::Ready, u"Docker %1%2"_s.arg(v->version, m_tunnel ? u" over SSH"_s : QString()));
+    });
+}
+
+void NodeConnection::stop()
+{
+    delete std::exchange(m_docker, nullptr);
+    if (m_tunnel) {
+        m_tunnel->stop();
+        delete std::exchange(m_tunnel, nullptr);
+    }
+    if (m_state != State::Idle)
+        setState(State::Idle, QString());
+}
+
+void NodeConnection::approveHostKey(bool approve)
+{
+    if (m_tunnel)
+        m_tunnel->approveHostKey(approve);
+}
+
+} // namespace lbdeck

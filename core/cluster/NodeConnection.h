@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#pragma once
+
+#include "ClusterProfile.h"
+#include "core/docker/DockerTypes.h"
+#include "core/ssh/SshTunnelOptions.h"
+#include "core/util/Result.h"
+
+#include <QObject>
+
+namespace lbdeck {
+
+class AskpassServer;
+class DockerClient;
+class SshTunnel;
+
+// One node's Docker engine, reached the way its endpoint is written: unix:// directly, tcp:// over
+// TLS, ssh:// through one long-lived OpenSSH tunnel to the remote socket (never a TCP port).
+class NodeConnection : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Idle, Connecting, Ready, Failed };
+    Q_ENUM(State)
+
+    NodeConnection(const NodeProfile& node, SshTunnelOptions sshOptions = {}, QObject* parent = nullptr);
+    ~NodeConnection() override;
+
+    void setAskpassServer(AskpassServer* server); // Not owned.
+    void start();
+    void stop();
+
+    const NodeProfile& profile() const { return m_node; }
+    State state() const { return m_state; }
+    const QString& detail() const { return m_detail; }
+    // Ready: the client to talk to this node's Docker engine. Owned.
+    DockerClient* docker() const { return m_docker; }
+    SshTunnel* tunnel() const { return m_tunnel; }
+    const DockerVersion& dockerVersion() const { return m_version; }
+    // Answers a hostKeyUnknown() question (ssh:// only).
+    void approveHostKey(bool approve);
+
+Q_SIGNALS:
+    void stateChanged(lbdeck::NodeConnection::State state, const QString& detail);
+    void hostKeyUnknown(const QString& host, const QString& keyType, const QString& fingerprint);
+
+private:
+    void useEndpoint(const HttpEndpoint& endpoint);
+    void setState(State state, const QString& detail);
+
+    NodeProfile m_node;
+    SshTunnelOptions m_sshOptions;
+    AskpassServer* m_askpass = nullptr; // Not owned.
+    SshTunnel* m_tunnel = nullptr;      // Owned (child).
+    DockerClient* m_docker = nullptr;   // Owned (child).
+    DockerVersion m_version;
+    State m_state = State::Idle;
+    QString m_detail;
+};
+
+} // namespace lbdeck
