@@ -3,6 +3,7 @@
 #include "Engine.h"
 
 #include "DeployWorker.h"
+#include "DockerDeployer.h"
 #include "LocalDeployer.h"
 #include "core/etcd/EtcdConnect.h"
 #include "core/etcd/PrefixMirror.h"
@@ -80,11 +81,6 @@ void Engine::setEtcd(EtcdKv* etcd)
     m_etcd = etcd;
 }
 
-void Engine::setDeployer(std::unique_ptr<Deployer> deployer)
-{
-    m_injectedDeployer = std::move(deployer);
-}
-
 Result<void> Engine::buildTargets()
 {
     std::vector<Target> targets;
@@ -129,10 +125,21 @@ Result<void> Engine::buildTargets()
             return renderer.error();
         Target t;
         t.renderer = std::make_unique<ConfigRenderer>(std::move(*renderer));
-        if (m_injectedDeployer) {
-            t.deployer = std::move(m_injectedDeployer);
+        const NginxTarget& n = m_config.nginx;
+        if (!n.container.isEmpty()) {
+            // nginx in a container: the file goes in and the HUP goes out through the Docker API.
+            Result<HttpEndpoint> docker = HttpEndpoint::parse(n.docker);
+            if (!docker)
+                return docker.error();
+            DockerDeployer::Options o;
+            o.docker = *docker;
+            o.container = n.container;
+            o.confPath = n.dest;
+            o.nginxBinary = n.binary;
+            o.timeout = std::chrono::milliseconds(m_config.checkTimeoutMs);
+            o.confirmTimeout = std::chrono::milliseconds(qMax<qint64>(m_config.confirmTimeoutMs, 1000));
+            t.deployer = std::make_unique<DockerDeployer>(o);
         } else {
-            const NginxTarget& n = m_config.nginx;
             LocalDeployer::Options o;
             o.dest = n.dest;
             o.nginxBinary = n.binary;

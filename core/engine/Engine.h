@@ -54,8 +54,6 @@ public:
     void setPassword(const QString& password) { m_password = password; }
     // Use this client instead of making one (an engine inside the GUI shares its session's). Not owned.
     void setEtcd(EtcdKv* etcd);
-    // Replace the deployer of the built-in target (the Docker target does). Owned.
-    void setDeployer(std::unique_ptr<Deployer> deployer);
     // Milliseconds since an arbitrary start; tests substitute their own.
     void setClock(std::function<qint64()> now) { m_now = std::move(now); }
 
@@ -116,7 +114,6 @@ private:
     EtcdKv* m_ownEtcd = nullptr;          // Owned (child) when the engine made it.
     std::vector<PrefixMirror*> m_mirrors; // Owned (children).
     std::vector<Target> m_targets;
-    std::unique_ptr<Deployer> m_injectedDeployer;
     DeployWorker* m_worker = nullptr; // Owned (child).
     Coalescer m_coalescer;
     QTimer m_timer;

@@ -172,6 +172,8 @@ Result<EngineConfig> EngineConfig::parse(const QByteArray& text, const QString& 
         LBDECK_TRY(u"nginx"_s, readString(*nginx, "status_listen", n.statusListen));
         LBDECK_TRY(u"nginx"_s, readString(*nginx, "upstream", n.upstream));
         LBDECK_TRY(u"nginx"_s, readString(*nginx, "template", n.templateFile));
+        LBDECK_TRY(u"nginx"_s, readString(*nginx, "container", n.container));
+        LBDECK_TRY(u"nginx"_s, readString(*nginx, "docker", n.docker));
     }
 #undef LBDECK_TRY
     if (c.confdir.isEmpty() && c.nginx.dest.isEmpty())

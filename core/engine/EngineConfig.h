@@ -38,6 +38,10 @@ struct NginxTarget
     QString statusListen = QStringLiteral("127.0.0.1:9914"); // the location that says which config runs
     QString upstream = QStringLiteral("backend");
     QString templateFile; // override the built-in template text (same language)
+    // nginx in a container (the seed's setup): dest is the path inside it; the node's Docker API
+    // does the upload, the `nginx -t` (exec) and the HUP.
+    QString container;
+    QString docker = QStringLiteral("unix:///var/run/docker.sock");
 };
 
 // lbdeck-engine's configuration (TOML, see packaging/lbdeck-engine.toml for every key).

@@ -187,6 +187,7 @@ QString DockerDaemon::buildNginxImage()
         if (!copyFile(QFileInfo(f).canonicalFilePath(), rootfs + f))
             return u"cannot copy %1 into the nginx image"_s.arg(f);
     }
+    QDir().mkpath(rootfs + u"/etc"_s);
     err = runCommand(u"cp"_s, {u"-a"_s, u"/etc/nginx"_s, rootfs + u"/etc/"_s});
     if (!err.isEmpty())
         return err;
@@ -203,7 +204,8 @@ QString DockerDaemon::buildNginxImage()
     group.close();
     // The host's nginx.conf pulls in modules-enabled and sites-enabled; the image starts minimal.
     QFile conf(rootfs + u"/etc/nginx/nginx.conf"_s);
-    conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    if (!conf.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return u"cannot write the nginx image's nginx.conf: %1"_s.arg(conf.errorString());
     conf.write(
         "user www-data;\nworker_processes 1;\npid /run/nginx.pid;\nerror_log /var/log/nginx/error.log;\n"
         "events { worker_connections 256; }\n"

@@ -35,10 +35,11 @@ int main(int argc, char** argv)
     const QCommandLineOption stateOption(u"state"_s, u"Also write the endpoints (JSON) to this file."_s,
                                          u"file"_s);
     cli.addOptions({servicesOption, seedOption, stateOption});
-    cli.addPositionalArgument(u"command"_s,
-                              u"Optional: a command to run once the services are up (after --); {etcd}, {docker},"
-                              u" {ssh-port}, {nginx-port} in it are replaced. The services stop when it exits."_s,
-                              u"[-- command...]"_s);
+    cli.addPositionalArgument(
+        u"command"_s,
+        u"Optional: a command to run once the services are up (after --); {etcd}, {docker},"
+        u" {ssh-port}, {nginx-port} in it are replaced. The services stop when it exits."_s,
+        u"[-- command...]"_s);
     cli.process(app);
     const QStringList services = cli.value(servicesOption).split(u',', Qt::SkipEmptyParts);
     QTextStream err(stderr);
@@ -116,15 +117,18 @@ int main(int argc, char** argv)
         for (QString& arg : commandLine) {
             arg.replace(u"{etcd}"_s, state.value(u"etcd"_s).toString())
                 .replace(u"{docker}"_s, state.value(u"docker"_s).toString())
-                .replace(u"{ssh-port}"_s, QString::number(state.value(u"ssh"_s).toObject().value(u"port"_s).toInt()))
-                .replace(u"{nginx-port}"_s, QString::number(state.value(u"nginx"_s).toObject().value(u"port"_s).toInt()));
+                .replace(u"{ssh-port}"_s,
+                         QString::number(state.value(u"ssh"_s).toObject().value(u"port"_s).toInt()))
+                .replace(u"{nginx-port}"_s,
+                         QString::number(state.value(u"nginx"_s).toObject().value(u"port"_s).toInt()));
         }
         command.setProcessChannelMode(QProcess::ForwardedChannels);
         command.setInputChannelMode(QProcess::ForwardedInputChannel);
         QObject::connect(&command, &QProcess::finished, &app, [&app](int code) { app.exit(code); });
         QObject::connect(&command, &QProcess::errorOccurred, &app, [&](QProcess::ProcessError e) {
             if (e == QProcess::FailedToStart) {
-                err << "lbdeck-testbed: cannot start " << commandLine.first() << ": " << command.errorString() << Qt::endl;
+                err << "lbdeck-testbed: cannot start " << commandLine.first() << ": " << command.errorString()
+                    << Qt::endl;
                 app.exit(127);
             }
         });
