@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SPDX-FileCopyrightText: lbdeck contributors
 // lbdeck-engine: the headless reconciler for the load-balancer node (what confd did in the seed).
+#include "core/cluster/Registrar.h"
+#include "core/docker/DockerClient.h"
 #include "core/engine/ConfigRenderer.h"
 #include "core/engine/Engine.h"
 #include "core/engine/StatusServer.h"
+#include "core/etcd/EtcdV3Client.h"
 #include "core/util/UnixSignals.h"
 
 #include <QCommandLineParser>
@@ -24,6 +27,9 @@ Verbs:
   run        watch etcd and keep the config current (default)
   render     print the config the current etcd state gives, change nothing
   template   print the built-in nginx template (a starting point for your own)
+  register   keep this node's labelled containers (io.lbdeck.key = io.lbdeck.address) in etcd on
+             one lease: lbdeck-engine register --docker unix:///var/run/docker.sock
+             --etcd http://127.0.0.1:2379 [--ttl 15]; when this process dies, the keys expire
 
 Exit codes:
   0  done (run: stopped by SIGTERM/SIGINT)
@@ -31,6 +37,8 @@ Exit codes:
   2  bad command line or configuration file
   3  etcd did not answer (--onetime, --noop, render)
   4  no valid backend: the last good config was kept (--onetime, render)
+  register: 0 stopped by SIGTERM/SIGINT, lease revoked (keys gone); 2 bad command line or etcd not
+     v3; 3 etcd did not answer the revoke (keys go when the lease expires)
 
 Signals: SIGTERM/SIGINT finish the step in progress and exit; SIGHUP re-reads the configuration.
 The etcd password, when the cluster needs one, is read from $CREDENTIALS_DIRECTORY/etcd-password
@@ -47,6 +55,50 @@ void installMessageFormat()
                            u"%{if-warning}warn %{endif}%{if-critical}error%{endif}%{if-fatal}fatal%{endif} "
                            u"%{category}: %{message}"_s);
     }
+}
+
+// The registrator role: no config file needed, only the node's Docker socket and etcd (v3: leases).
+int runRegister(QCoreApplication& app, const EtcdConfig& fromFile, const QString& dockerUrl,
+                const QString& ttlText, const QString& password)
+{
+    bool ttlOk = false;
+    const int ttl = ttlText.toInt(&ttlOk);
+    if (!ttlOk || ttl < 1 || ttl > 3600) {
+        QTextStream(stderr) << "lbdeck-engine: --ttl takes seconds, 1 to 3600\n";
+        return Engine::ExitConfig;
+    }
+    if (fromFile.api == EtcdApi::V2) {
+        QTextStream(stderr) << "lbdeck-engine: register needs the etcd v3 API (leases)\n";
+        return Engine::ExitConfig;
+    }
+    Result<HttpEndpoint> dockerEndpoint = HttpEndpoint::parse(dockerUrl);
+    if (!dockerEndpoint) {
+        QTextStream(stderr) << "lbdeck-engine: --docker: " << dockerEndpoint.error().toString() << "\n";
+        return Engine::ExitConfig;
+    }
+    DockerClient docker(*dockerEndpoint);
+    EtcdV3Client etcd(fromFile);
+    if (!password.isEmpty())
+        etcd.setPassword(password);
+    Registrar registrar(&docker, &etcd, std::chrono::seconds(ttl));
+    // SIGHUP is caught only so that it does not end the process without a revoke: nothing to re-read.
+    UnixSignals signals({SIGTERM, SIGINT, SIGHUP});
+    bool stopping = false;
+    QObject::connect(&signals, &UnixSignals::received, &registrar, [&](int s) {
+        if (s == SIGHUP) {
+            qInfo("SIGHUP: %s", qPrintable(registrar.describe()));
+            return;
+        }
+        if (stopping)
+            return;
+        stopping = true;
+        qInfo("signal %d: revoking the lease, then exiting", s);
+        registrar.stop(&app, [&app](const Result<void>& revoked) {
+            app.exit(revoked ? Engine::ExitOk : Engine::ExitEtcd);
+        });
+    });
+    registrar.start();
+    return app.exec();
 }
 
 QString readPassword()
@@ -84,8 +136,12 @@ int main(int argc, char** argv)
     const QCommandLineOption onetimeOption(u"onetime"_s, u"Apply the current state once, then exit."_s);
     const QCommandLineOption noopOption(u"noop"_s,
                                         u"Print the diff the next apply would make; change nothing."_s);
-    cli.addOptions({configOption, etcdOption, prefixOption, onetimeOption, noopOption});
-    cli.addPositionalArgument(u"verb"_s, u"run (default), render or template."_s, u"[verb]"_s);
+    const QCommandLineOption dockerOption(u"docker"_s, u"register: this node's Docker socket."_s, u"url"_s,
+                                          u"unix:///var/run/docker.sock"_s);
+    const QCommandLineOption ttlOption(u"ttl"_s, u"register: lease TTL in seconds."_s, u"seconds"_s, u"15"_s);
+    cli.addOptions(
+        {configOption, etcdOption, prefixOption, onetimeOption, noopOption, dockerOption, ttlOption});
+    cli.addPositionalArgument(u"verb"_s, u"run (default), render, template or register."_s, u"[verb]"_s);
     if (!cli.parse(app.arguments())) {
         QTextStream(stderr) << "lbdeck-engine: " << cli.errorText() << "\n";
         return Engine::ExitConfig;
@@ -99,8 +155,25 @@ int main(int argc, char** argv)
         QTextStream(stdout) << ConfigRenderer::builtinTemplateText();
         return 0;
     }
+    if (verb == u"register"_s) {
+        // The config file is optional here: only its [etcd] section (TLS, user) is used, when given.
+        EtcdConfig etcd;
+        etcd.endpoints = {u"http://127.0.0.1:2379"_s};
+        if (cli.isSet(configOption)) {
+            Result<EngineConfig> c = EngineConfig::load(cli.value(configOption));
+            if (!c) {
+                QTextStream(stderr) << "lbdeck-engine: " << c.error().toString() << "\n";
+                return Engine::ExitConfig;
+            }
+            etcd = c->etcd;
+        }
+        if (cli.isSet(etcdOption))
+            etcd.endpoints = cli.value(etcdOption).split(u',', Qt::SkipEmptyParts);
+        return runRegister(app, etcd, cli.value(dockerOption), cli.value(ttlOption), readPassword());
+    }
     if (verb != u"run"_s && verb != u"render"_s) {
-        QTextStream(stderr) << "lbdeck-engine: unknown verb \"" << verb << "\" (run, render, template)\n";
+        QTextStream(stderr) << "lbdeck-engine: unknown verb \"" << verb
+                            << "\" (run, render, template, register)\n";
         return Engine::ExitConfig;
     }
     const QString configPath = cli.value(configOption);

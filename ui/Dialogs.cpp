@@ -3,6 +3,7 @@
 #include "Dialogs.h"
 
 #include <QFileDialog>
+#include <QInputDialog>
 
 namespace lbdeck::dialogs {
 
@@ -10,6 +11,7 @@ namespace {
 std::optional<QString> g_nextFile;
 std::optional<QString> g_nextDirectory;
 std::optional<QMessageBox::StandardButton> g_nextAnswer;
+std::optional<QString> g_nextPassword;
 } // namespace
 
 QStringList& transcript()
@@ -50,6 +52,22 @@ void warning(QWidget* parent, const QString& title, const QString& text)
         return;
     }
     QMessageBox::warning(parent, title, text);
+}
+
+QString password(QWidget* parent, const QString& title, const QString& prompt, bool* ok)
+{
+    transcript() << prompt;
+    if (g_nextPassword) {
+        const QString secret = *std::exchange(g_nextPassword, std::nullopt);
+        *ok = !secret.isEmpty();
+        return secret;
+    }
+    return QInputDialog::getText(parent, title, prompt, QLineEdit::Password, QString(), ok);
+}
+
+void setNextPassword(const QString& secret)
+{
+    g_nextPassword = secret;
 }
 
 void setNextFileName(const QString& path)

@@ -21,11 +21,14 @@ QMessageBox::StandardButton question(QWidget* parent, const QString& title, cons
                                      QMessageBox::StandardButtons buttons,
                                      QMessageBox::StandardButton defaultButton);
 void warning(QWidget* parent, const QString& title, const QString& text);
+// A password or passphrase; *ok is false when the operator cancels. Never logged.
+QString password(QWidget* parent, const QString& title, const QString& prompt, bool* ok);
 
 // Test hooks: the next call of that kind returns this instead of showing a dialog.
 void setNextFileName(const QString& path);
 void setNextDirectory(const QString& path);
 void setNextAnswer(QMessageBox::StandardButton answer);
+void setNextPassword(const QString& secret); // an empty string: the operator cancels
 // Every question/warning text shown (or answered by a hook), newest last: tests read it.
 QStringList& transcript();
 

@@ -2,10 +2,17 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "MainWindow.h"
 
+#include "BackendActions.h"
+#include "Dialogs.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/EngineLink.h"
+#include "core/cluster/NodeConnection.h"
+#include "core/cluster/NodeInventory.h"
+#include "core/ssh/AskpassReply.h"
+#include "core/ssh/AskpassServer.h"
 #include "models/BackendsModel.h"
 #include "models/EventLogModel.h"
+#include "models/NodesModel.h"
 #include "models/UpstreamsModel.h"
 #include "views/ConfigView.h"
 #include "views/TrafficView.h"
@@ -24,6 +31,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QToolBar>
 
 using namespace Qt::StringLiterals;
 
@@ -81,6 +89,7 @@ QString stateText(PrefixMirror::State state)
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_backends(new BackendsModel(this))
+    , m_nodes(new NodesModel(this))
     , m_upstreams(new UpstreamsModel(this))
     , m_log(new EventLogModel(this))
     , m_tabs(new QTabWidget(this))
@@ -93,7 +102,18 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(m_tabs);
 
     m_backendsView = makeTable(m_backends, u"backendsView"_s, m_tabs);
+    m_nodesView = makeTable(m_nodes, u"nodesView"_s, m_tabs);
+    m_tabs->addTab(m_nodesView, tr("&Nodes"));
     m_tabs->addTab(m_backendsView, tr("&Backends"));
+    m_backendsView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_actions = new BackendActions(m_backendsView, this);
+    connect(m_actions, &BackendActions::logMessage, m_log, &EventLogModel::append);
+    auto* toolbar = addToolBar(tr("Backends"));
+    toolbar->setObjectName(u"backendsToolbar"_s);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addActions(m_actions->actions());
+    m_backendsView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_backendsView->addActions(m_actions->actions());
     m_upstreamsView = makeTable(m_upstreams, u"upstreamsView"_s, m_tabs);
     m_tabs->addTab(m_upstreamsView, tr("&Upstreams"));
     m_traffic = new TrafficView(m_tabs);
@@ -110,6 +130,7 @@ MainWindow::MainWindow(QWidget* parent)
     logDock->setWidget(m_logView);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
 
+    statusBar()->addWidget(m_actions->progressWidget());
     m_engineStatus = new QLabel(tr("engine: not connected"), this);
     m_engineStatus->setObjectName(u"engineStatus"_s);
     statusBar()->addPermanentWidget(m_engineStatus);
@@ -184,6 +205,7 @@ void MainWindow::setSession(ClusterSession* session)
 {
     m_session = session;
     m_config->setSession(session);
+    connect(session, &ClusterSession::hostKeyUnknown, this, &MainWindow::askHostKey);
     setWindowTitle(tr("%1 — lbdeck").arg(session->profile().name));
     connect(session, &ClusterSession::logMessage, m_log, &EventLogModel::append);
     connect(session, &ClusterSession::failed, this,
@@ -193,6 +215,20 @@ void MainWindow::setSession(ClusterSession* session)
         connect(m_session->backends(), &PrefixMirror::stateChanged, this, &MainWindow::updateStatus);
         connect(m_session->backends(), &PrefixMirror::changed, this, &MainWindow::updateStatus);
         connect(m_session->backends(), &PrefixMirror::resynced, this, &MainWindow::updateStatus);
+        m_nodes->setSession(m_session);
+        m_backends->setSources(m_session->inventory(), m_session->engine(), m_session->prober());
+        m_actions->setSession(m_session);
+        if (AskpassServer* askpass = m_session->askpass()) {
+            connect(askpass, &AskpassServer::passwordRequested, this,
+                    [this](const QString& prompt, AskpassReply* reply) {
+                        bool ok = false;
+                        const QString secret = dialogs::password(this, tr("SSH"), prompt, &ok);
+                        if (ok)
+                            reply->answer(secret);
+                        else
+                            reply->refuse();
+                    });
+        }
         if (EngineLink* engine = m_session->engine()) {
             m_upstreams->setSources(engine, m_session->prober());
             connect(engine, &EngineLink::updated, this, &MainWindow::updateStatus);
@@ -200,6 +236,24 @@ void MainWindow::setSession(ClusterSession* session)
         }
         updateStatus();
     });
+}
+
+void MainWindow::askHostKey(NodeConnection* node, const QString& host, const QString& keyType,
+                            const QString& fingerprint)
+{
+    // Never accepted silently: the operator compares the fingerprint with the host's own
+    // (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the node).
+    const auto answer = dialogs::question(
+        this, tr("Unknown SSH host key"),
+        tr("lbdeck has never connected to %1 (node %2).\n\nIts %3 host key fingerprint is:\n\n    %4\n\n"
+           "Trust this key and connect? Answer No unless it matches what the node's administrator gave you.")
+            .arg(host, node->profile().name, keyType, fingerprint),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    node->approveHostKey(answer == QMessageBox::Yes);
+    m_log->append(answer == QMessageBox::Yes
+                      ? tr("Trusted the host key of %1 (%2)").arg(host, fingerprint)
+                      : tr("Refused the host key of %1 (%2): not connecting").arg(host, fingerprint),
+                  answer != QMessageBox::Yes);
 }
 
 void MainWindow::updateStatus()

@@ -11,7 +11,10 @@ class QTableView;
 
 namespace lbdeck {
 
+class BackendActions;
 class BackendsModel;
+class NodeConnection;
+class NodesModel;
 class ClusterSession;
 class ConfigView;
 class EventLogModel;
@@ -33,6 +36,8 @@ public:
     BackendsModel* backendsModel() const { return m_backends; }
     UpstreamsModel* upstreamsModel() const { return m_upstreams; }
     ConfigView* configView() const { return m_config; }
+    BackendActions* backendActions() const { return m_actions; }
+    NodesModel* nodesModel() const { return m_nodes; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -42,9 +47,14 @@ private:
     void updateStatus();
     void copyLog();
     void restoreLayout();
+    void askHostKey(NodeConnection* node, const QString& host, const QString& keyType,
+                    const QString& fingerprint);
 
     QPointer<ClusterSession> m_session;
     BackendsModel* m_backends;   // Owned (child).
+    NodesModel* m_nodes;         // Owned (child).
+    QTableView* m_nodesView;     // Owned (child).
+    BackendActions* m_actions;   // Owned (child).
     UpstreamsModel* m_upstreams; // Owned (child).
     EventLogModel* m_log;        // Owned (child).
     QTabWidget* m_tabs;          // Owned (child).

@@ -2,11 +2,16 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "ClusterSession.h"
 
+#include "BackendService.h"
+#include "DriftDetector.h"
 #include "EmbeddedEngineLink.h"
+#include "NodeConnection.h"
+#include "NodeInventory.h"
 #include "RemoteEngineLink.h"
 #include "UpstreamProber.h"
 #include "core/engine/Engine.h"
 #include "core/etcd/EtcdConnect.h"
+#include "core/ssh/AskpassServer.h"
 
 using namespace Qt::StringLiterals;
 
@@ -16,10 +21,55 @@ ClusterSession::ClusterSession(const ClusterProfile& profile, QObject* parent)
     : QObject(parent)
     , m_profile(profile)
     , m_prober(new UpstreamProber(this))
+    , m_inventory(new NodeInventory(this))
 {}
+
+NodeConnection* ClusterSession::node(const QString& name) const
+{
+    for (NodeConnection* n : m_nodes) {
+        if (n->profile().name == name)
+            return n;
+    }
+    return nullptr;
+}
+
+void ClusterSession::connectNodes()
+{
+    if (std::any_of(m_profile.nodes.cbegin(), m_profile.nodes.cend(),
+                    [](const NodeProfile& n) { return n.dockerEndpoint.startsWith(u"ssh://"_s); })) {
+        m_askpass = new AskpassServer(this);
+        if (Result<void> listening = m_askpass->listen(); !listening)
+            Q_EMIT logMessage(u"SSH password prompts will not work: %1"_s.arg(listening.error().toString()),
+                              true);
+    }
+    for (const NodeProfile& profile : std::as_const(m_profile.nodes)) {
+        auto* node = new NodeConnection(profile, m_sshOptions, this);
+        if (m_askpass)
+            node->setAskpassServer(m_askpass);
+        connect(node, &NodeConnection::stateChanged, this,
+                [this, node](NodeConnection::State state, const QString& detail) {
+                    if (state == NodeConnection::State::Ready)
+                        Q_EMIT logMessage(u"Node %1: %2"_s.arg(node->profile().name, detail), false);
+                    else if (state == NodeConnection::State::Failed)
+                        Q_EMIT logMessage(u"Node %1: %2"_s.arg(node->profile().name, detail), true);
+                });
+        connect(node, &NodeConnection::hostKeyUnknown, this,
+                [this, node](const QString& host, const QString& type, const QString& fingerprint) {
+                    Q_EMIT hostKeyUnknown(node, host, type, fingerprint);
+                });
+        m_nodes.append(node);
+    }
+    m_inventory->setNodes(m_nodes);
+    m_service = new BackendService(m_kv, m_profile.prefix, m_profile.backends, OperationJournal(), this);
+    m_drift = new DriftDetector(m_kv, m_profile.prefix, OperationJournal(), this);
+    for (NodeConnection* node : std::as_const(m_nodes))
+        node->start();
+}
 
 ClusterSession::~ClusterSession()
 {
+    for (NodeConnection* n : std::as_const(m_nodes))
+        n->stop(); // no ssh process outlives the window
     // The engine before the client it borrows.
     delete std::exchange(m_engineLink, nullptr);
     delete std::exchange(m_embeddedEngine, nullptr);
@@ -57,6 +107,7 @@ void ClusterSession::open(const QString& etcdPassword)
                     });
             m_mirror->start();
             connectEngine();
+            connectNodes();
             Q_EMIT opened();
         },
         this);

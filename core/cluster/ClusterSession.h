@@ -5,14 +5,20 @@
 #include "ClusterProfile.h"
 #include "core/etcd/EtcdKv.h"
 #include "core/etcd/PrefixMirror.h"
+#include "core/ssh/SshTunnelOptions.h"
 
 #include <QObject>
 #include <QPointer>
 
 namespace lbdeck {
 
+class AskpassServer;
+class BackendService;
+class DriftDetector;
 class Engine;
 class EngineLink;
+class NodeConnection;
+class NodeInventory;
 class UpstreamProber;
 
 // One open cluster: the etcd client (v3 or v2, as the profile says or as detected), the live
@@ -25,30 +31,49 @@ public:
     explicit ClusterSession(const ClusterProfile& profile, QObject* parent = nullptr);
     ~ClusterSession() override;
 
-    // Connects (detecting the API if the profile says auto) and starts mirroring the prefix.
+    // How ssh:// nodes are reached (identity, known_hosts files); before open().
+    void setSshOptions(const SshTunnelOptions& options) { m_sshOptions = options; }
+    // Connects (detecting the API if the profile says auto), starts mirroring the prefix and
+    // connects every node.
     void open(const QString& etcdPassword = {});
     const ClusterProfile& profile() const { return m_profile; }
     EtcdKv* etcd() const { return m_kv; }
     PrefixMirror* backends() const { return m_mirror; }
     EngineLink* engine() const { return m_engineLink; }
     UpstreamProber* prober() const { return m_prober; }
+    const QList<NodeConnection*>& nodes() const { return m_nodes; }
+    NodeConnection* node(const QString& name) const;
+    NodeInventory* inventory() const { return m_inventory; }
+    BackendService* backendService() const { return m_service; }
+    DriftDetector* drift() const { return m_drift; }
+    AskpassServer* askpass() const { return m_askpass; }
     const QByteArray& prefix() const { return m_profile.prefix; }
 
 Q_SIGNALS:
     void opened();
     void failed(const lbdeck::Error& error);
+    // An ssh:// node's host key is unknown: answer with NodeConnection::approveHostKey().
+    void hostKeyUnknown(lbdeck::NodeConnection* node, const QString& host, const QString& keyType,
+                        const QString& fingerprint);
     // Something an operator should see in the event log.
     void logMessage(const QString& text, bool isError);
 
 private:
     void connectEngine();
+    void connectNodes();
 
     ClusterProfile m_profile;
-    EtcdKv* m_kv = nullptr;             // Owned (child).
-    PrefixMirror* m_mirror = nullptr;   // Owned (child).
-    Engine* m_embeddedEngine = nullptr; // Owned (child), when the profile runs the engine in the app.
-    EngineLink* m_engineLink = nullptr; // Owned (child).
-    UpstreamProber* m_prober = nullptr; // Owned (child).
+    EtcdKv* m_kv = nullptr;               // Owned (child).
+    PrefixMirror* m_mirror = nullptr;     // Owned (child).
+    Engine* m_embeddedEngine = nullptr;   // Owned (child), when the profile runs the engine in the app.
+    EngineLink* m_engineLink = nullptr;   // Owned (child).
+    UpstreamProber* m_prober = nullptr;   // Owned (child).
+    QList<NodeConnection*> m_nodes;       // Owned (children).
+    NodeInventory* m_inventory = nullptr; // Owned (child).
+    BackendService* m_service = nullptr;  // Owned (child).
+    DriftDetector* m_drift = nullptr;     // Owned (child).
+    AskpassServer* m_askpass = nullptr;   // Owned (child).
+    SshTunnelOptions m_sshOptions;
 };
 
 } // namespace lbdeck

@@ -9,8 +9,14 @@
 
 namespace lbdeck {
 
-// Every key under the backend prefix, one row each, kept in key order and updated row by row
-// from the prefix mirror's changes (no reset per change).
+class EngineLink;
+class NodeInventory;
+class UpstreamProber;
+
+// Every backend, one row each, in key order: each key under the prefix, and each lbdeck container
+// that runs without one. For each, the four facts that must agree — running (Docker), registered
+// (etcd), rendered (the engine's next config), live (what nginx runs) — plus a health probe.
+// Updated row by row (no reset per change), large batches in time slices.
 class BackendsModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -19,20 +25,30 @@ public:
     {
         Name,
         Address,
-        Status,
+        Node,
+        Container,
+        Registered,
+        Rendered,
+        Live,
+        Health,
         Revision,
         ColumnCount
     };
     enum Role
     {
         KeyRole = Qt::UserRole + 1,
-        ValidRole
+        ValidRole,
+        ConsistentRole,
+        NodeRole,
+        PortRole
     };
 
     explicit BackendsModel(QObject* parent = nullptr);
 
     // Follows this mirror from now on (its current content becomes the rows). Not owned.
     void setMirror(PrefixMirror* mirror);
+    // The other sources of truth; any may be null. Not owned.
+    void setSources(NodeInventory* inventory, EngineLink* engine, UpstreamProber* prober);
     // Applies changes as the mirror reports them, in slices of a few ms (public for tests and
     // benchmarks). Pending changes are applied by the time pendingChanges() is 0.
     void applyChanges(const QList<KvChange>& changes, qint64 revision);
@@ -48,16 +64,32 @@ private:
     struct Row
     {
         QByteArray key;
+        bool registered = false;
         QByteArray value;
         QString address; // normalized, when valid
         QString problem; // why the value is not a usable address, else empty
         qint64 revision = 0;
     };
+    struct Facts
+    {
+        bool running = false;
+        bool registered = false;
+        bool rendered = false;
+        bool live = false;
+    };
     void fill(Row& row, const QByteArray& value, qint64 revision) const;
     void applyPending();
+    void onContainersChanged(const QList<QByteArray>& keys);
+    bool hasContainer(const QByteArray& key) const;
+    Facts facts(const Row& row) const;
+    QString address(const Row& row) const;
     qsizetype lowerBound(const QByteArray& key) const;
+    void insertRow(qsizetype at, Row row);
 
     QPointer<PrefixMirror> m_mirror;
+    QPointer<NodeInventory> m_inventory;
+    QPointer<EngineLink> m_engine;
+    QPointer<UpstreamProber> m_prober;
     QByteArray m_prefix;
     QList<Row> m_rows; // sorted by key
     struct Pending
