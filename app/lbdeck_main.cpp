@@ -4,12 +4,16 @@
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/ProfileStore.h"
 #include "ui/MainWindow.h"
+#include "ui/Screenshots.h"
 #include "ui/models/BackendsModel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QFile>
 #include <QIcon>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
@@ -28,6 +32,12 @@ int main(int argc, char** argv)
     cli.addHelpOption();
     cli.addVersionOption();
     const QCommandLineOption profileOption(u"profile"_s, u"Open this saved cluster profile."_s, u"name"_s);
+    const QCommandLineOption profileFileOption(u"profile-file"_s,
+                                               u"Open the cluster profile in this JSON file."_s, u"file"_s);
+    QCommandLineOption screenshotsOption(
+        u"screenshots"_s, u"Save a PNG of each view into this directory once the data is live, then quit."_s,
+        u"dir"_s);
+    screenshotsOption.setFlags(QCommandLineOption::HiddenFromHelp);
     const QCommandLineOption etcdOption(u"etcd"_s, u"etcd client URL(s), comma-separated."_s, u"urls"_s);
     const QCommandLineOption apiOption(u"api"_s, u"etcd API: auto, v3 or v2."_s, u"api"_s, u"auto"_s);
     const QCommandLineOption prefixOption(u"prefix"_s, u"Key prefix backends register under."_s, u"prefix"_s,
@@ -40,12 +50,19 @@ int main(int argc, char** argv)
     QCommandLineOption firstRowOption(u"exit-after-first-row"_s,
                                       u"Benchmarks: exit once a backend row is shown."_s);
     firstRowOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    cli.addOptions(
-        {profileOption, etcdOption, apiOption, prefixOption, engineOption, nameOption, firstRowOption});
+    cli.addOptions({profileOption, etcdOption, apiOption, prefixOption, engineOption, nameOption,
+                    firstRowOption, profileFileOption, screenshotsOption});
     cli.process(app);
 
     lbdeck::ClusterProfile profile;
-    if (cli.isSet(profileOption)) {
+    if (cli.isSet(profileFileOption)) {
+        QFile f(cli.value(profileFileOption));
+        if (!f.open(QIODevice::ReadOnly)) {
+            QTextStream(stderr) << "lbdeck: cannot read " << f.fileName() << ": " << f.errorString() << "\n";
+            return 2;
+        }
+        profile = lbdeck::ClusterProfile::fromJson(QJsonDocument::fromJson(f.readAll()).object());
+    } else if (cli.isSet(profileOption)) {
         lbdeck::Result<lbdeck::ClusterProfile> loaded = lbdeck::ProfileStore().load(cli.value(profileOption));
         if (!loaded) {
             QTextStream(stderr) << "lbdeck: " << loaded.error().toString() << "\n";
@@ -59,7 +76,7 @@ int main(int argc, char** argv)
     }
     if (cli.isSet(etcdOption))
         profile.etcd.endpoints = cli.value(etcdOption).split(u',', Qt::SkipEmptyParts);
-    if (cli.isSet(apiOption) || !cli.isSet(profileOption)) {
+    if (cli.isSet(apiOption) || (!cli.isSet(profileOption) && !cli.isSet(profileFileOption))) {
         const QString api = cli.value(apiOption).toLower();
         profile.etcd.api = api == u"v2"_s   ? lbdeck::EtcdApi::V2
                            : api == u"v3"_s ? lbdeck::EtcdApi::V3
@@ -77,6 +94,8 @@ int main(int argc, char** argv)
     window.setSession(&session);
     window.show();
     session.open();
+    if (cli.isSet(screenshotsOption))
+        lbdeck::takeScreenshots(&window, cli.value(screenshotsOption));
     if (cli.isSet(firstRowOption)) {
         auto report = [&window] {
             if (window.backendsModel()->rowCount() == 0)

@@ -52,6 +52,7 @@ QJsonObject ClusterProfile::toJson() const
                                 {u"user"_s, etcd.user},
                                 {u"timeoutMs"_s, qint64(etcd.timeout.count())}}},
         {u"prefix"_s, QString::fromUtf8(prefix)},
+        {u"sshConfigFile"_s, sshConfigFile},
         {u"nodes"_s, nodeArray},
         {u"backends"_s, QJsonObject{{u"image"_s, backends.image},
                                     {u"containerPort"_s, backends.containerPort},
@@ -79,6 +80,7 @@ ClusterProfile ClusterProfile::fromJson(const QJsonObject& o)
     p.etcd.user = e.value(u"user"_s).toString();
     p.etcd.timeout = std::chrono::milliseconds(e.value(u"timeoutMs"_s).toInteger(5000));
     p.prefix = o.value(u"prefix"_s).toString(u"/test/"_s).toUtf8();
+    p.sshConfigFile = o.value(u"sshConfigFile"_s).toString();
     for (const QJsonValue& v : o.value(u"nodes"_s).toArray()) {
         const QJsonObject n = v.toObject();
         p.nodes.append({n.value(u"name"_s).toString(), n.value(u"publishAddress"_s).toString(),

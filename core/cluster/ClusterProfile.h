@@ -53,6 +53,8 @@ struct ClusterProfile
     QList<NodeProfile> nodes;
     BackendDefaults backends;
     BalancerProfile balancer;
+    // An OpenSSH client config (-F) for this cluster's ssh:// nodes; empty: the user's ~/.ssh/config.
+    QString sshConfigFile;
 
     QJsonObject toJson() const;
     static ClusterProfile fromJson(const QJsonObject& json);

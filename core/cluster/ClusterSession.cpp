@@ -42,8 +42,11 @@ void ClusterSession::connectNodes()
             Q_EMIT logMessage(u"SSH password prompts will not work: %1"_s.arg(listening.error().toString()),
                               true);
     }
+    SshTunnelOptions ssh = m_sshOptions;
+    if (!m_profile.sshConfigFile.isEmpty())
+        ssh.extraArgs << u"-F"_s << m_profile.sshConfigFile;
     for (const NodeProfile& profile : std::as_const(m_profile.nodes)) {
-        auto* node = new NodeConnection(profile, m_sshOptions, this);
+        auto* node = new NodeConnection(profile, ssh, this);
         if (m_askpass)
             node->setAskpassServer(m_askpass);
         connect(node, &NodeConnection::stateChanged, this,

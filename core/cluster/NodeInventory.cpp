@@ -85,6 +85,10 @@ void NodeInventory::refreshNode(NodeConnection* node)
             const QByteArray key = c.labels.value(QString::fromLatin1(BackendService::LabelKey)).toUtf8();
             if (key.isEmpty())
                 continue;
+            // One Docker engine may serve several nodes of a profile: each owns what it started.
+            const QString owner = c.labels.value(QString::fromLatin1(BackendService::LabelNode));
+            if (!owner.isEmpty() && owner != name)
+                continue;
             BackendContainer b;
             b.node = name;
             b.name = c.names.value(0);

@@ -3,6 +3,7 @@
 // lbdeck-testbed: starts the real services of a local demo cluster on loopback, prints where they
 // listen (JSON), and stops them all on SIGINT/SIGTERM. Used by tools/demo and by the tests that
 // check nothing is left behind.
+#include "DemoCluster.h"
 #include "DockerDaemon.h"
 #include "EtcdServer.h"
 #include "NginxServer.h"
@@ -34,20 +35,37 @@ int main(int argc, char** argv)
     const QCommandLineOption seedOption(u"seed"_s, u"Put the seed's two backends into etcd under /test/."_s);
     const QCommandLineOption stateOption(u"state"_s, u"Also write the endpoints (JSON) to this file."_s,
                                          u"file"_s);
-    cli.addOptions({servicesOption, seedOption, stateOption});
+    const QCommandLineOption demoOption(
+        u"demo"_s, u"The whole demo cluster (etcd, backends in Docker, nginx, "
+                   u"lbdeck-engine, an ssh:// node); {profile} in the command is its profile."_s);
+    cli.addOptions({servicesOption, seedOption, stateOption, demoOption});
     cli.addPositionalArgument(
         u"command"_s,
         u"Optional: a command to run once the services are up (after --); {etcd}, {docker},"
         u" {ssh-port}, {nginx-port} in it are replaced. The services stop when it exits."_s,
         u"[-- command...]"_s);
     cli.process(app);
-    const QStringList services = cli.value(servicesOption).split(u',', Qt::SkipEmptyParts);
+    const QStringList services =
+        cli.isSet(demoOption) ? QStringList() : cli.value(servicesOption).split(u',', Qt::SkipEmptyParts);
     QTextStream err(stderr);
 
     lbdeck::UnixSignals signals({SIGINT, SIGTERM});
     QObject::connect(&signals, &lbdeck::UnixSignals::received, &app, [&app](int) { app.quit(); });
 
     QJsonObject state;
+    std::unique_ptr<DemoCluster> demo;
+    QStringList commandEnvironment;
+    if (cli.isSet(demoOption)) {
+        demo = std::make_unique<DemoCluster>();
+        const QString binDir = QCoreApplication::applicationDirPath() + u"/../../app"_s;
+        if (const QString e = demo->start(binDir); !e.isEmpty()) {
+            err << "lbdeck-testbed: " << e << Qt::endl;
+            return 1;
+        }
+        err << demo->summary() << Qt::flush;
+        state[u"profile"_s] = demo->profileFile();
+        commandEnvironment = demo->environment();
+    }
     std::unique_ptr<EtcdServer> etcd;
     std::unique_ptr<NginxServer> nginx;
     std::unique_ptr<SshServer> ssh;
@@ -115,6 +133,7 @@ int main(int argc, char** argv)
     QStringList commandLine = cli.positionalArguments();
     if (!commandLine.isEmpty()) {
         for (QString& arg : commandLine) {
+            arg.replace(u"{profile}"_s, state.value(u"profile"_s).toString());
             arg.replace(u"{etcd}"_s, state.value(u"etcd"_s).toString())
                 .replace(u"{docker}"_s, state.value(u"docker"_s).toString())
                 .replace(u"{ssh-port}"_s,
@@ -122,6 +141,10 @@ int main(int argc, char** argv)
                 .replace(u"{nginx-port}"_s,
                          QString::number(state.value(u"nginx"_s).toObject().value(u"port"_s).toInt()));
         }
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const QString& kv : std::as_const(commandEnvironment))
+            env.insert(kv.section(u'=', 0, 0), kv.section(u'=', 1));
+        command.setProcessEnvironment(env);
         command.setProcessChannelMode(QProcess::ForwardedChannels);
         command.setInputChannelMode(QProcess::ForwardedInputChannel);
         QObject::connect(&command, &QProcess::finished, &app, [&app](int code) { app.exit(code); });

@@ -280,8 +280,8 @@ QVariant BackendsModel::data(const QModelIndex& index, int role) const
             return known ? container.state : (m_inventory ? tr("none") : QString());
         case Registered:
             if (!row.registered)
-                return tr("✘ not in etcd");
-            return row.problem.isEmpty() ? tr("✔ registered") : tr("✘ rejected");
+                return tr("not in etcd");
+            return row.problem.isEmpty() ? tr("registered") : tr("rejected");
         case Rendered:
             return m_engine ? yesNo(f.rendered) : QString();
         case Live:
