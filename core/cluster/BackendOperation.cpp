@@ -10,7 +10,10 @@ using namespace Qt::StringLiterals;
 
 namespace lbdeck {
 
-BackendOperation::BackendOperation(QString title, QObject* parent) : QObject(parent), m_title(std::move(title)) {}
+BackendOperation::BackendOperation(QString title, QObject* parent)
+    : QObject(parent)
+    , m_title(std::move(title))
+{}
 
 void BackendOperation::addStep(const QString& text, Action action, Action undo)
 {
@@ -90,7 +93,8 @@ void BackendOperation::rollBack(Error why)
         if (!self)
             return;
         if (!r)
-            qCWarning(lcCluster).noquote() << self->m_title << "rollback step failed:" << r.error().toString();
+            qCWarning(lcCluster).noquote()
+                << self->m_title << "rollback step failed:" << r.error().toString();
         self->rollBack(why);
     });
 }

@@ -27,21 +27,21 @@ Result<void> ignoreGone(const Result<void>& r)
 
 Error nodeNotReady(NodeConnection* node)
 {
-    return makeError(ErrorCode::Unavailable, u"node is not connected: %1"_s.arg(node ? node->detail() : QString()),
+    return makeError(ErrorCode::Unavailable,
+                     u"node is not connected: %1"_s.arg(node ? node->detail() : QString()),
                      node ? node->profile().name : QString());
 }
 
 } // namespace
 
-BackendService::BackendService(EtcdKv* etcd, QByteArray prefix, BackendDefaults defaults, OperationJournal journal,
-                               QObject* parent)
+BackendService::BackendService(EtcdKv* etcd, QByteArray prefix, BackendDefaults defaults,
+                               OperationJournal journal, QObject* parent)
     : QObject(parent)
     , m_etcd(etcd)
     , m_prefix(std::move(prefix))
     , m_defaults(std::move(defaults))
     , m_journal(std::move(journal))
-{
-}
+{}
 
 QString BackendService::containerName(quint16 port) const
 {
@@ -64,14 +64,17 @@ BackendOperation* BackendService::start(NodeConnection* node, quint16 port, cons
     auto* op = new BackendOperation(u"Start %1 on %2"_s.arg(name, node->profile().name), this);
     QPointer<NodeConnection> n(node);
     QPointer<BackendService> self(this);
-    auto docker = [n]() -> DockerClient* { return n && n->state() == NodeConnection::State::Ready ? n->docker() : nullptr; };
+    auto docker = [n]() -> DockerClient* {
+        return n && n->state() == NodeConnection::State::Ready ? n->docker() : nullptr;
+    };
 
-    op->addStep(u"Removing a stale %1 container"_s.arg(name), [docker, n, name, op](BackendOperation::Done done) {
-        DockerClient* d = docker();
-        if (!d)
-            return done(nodeNotReady(n));
-        d->removeContainer(name, true, false, op, [done](const Result<void>& r) { done(ignoreGone(r)); });
-    });
+    op->addStep(
+        u"Removing a stale %1 container"_s.arg(name), [docker, n, name, op](BackendOperation::Done done) {
+            DockerClient* d = docker();
+            if (!d)
+                return done(nodeNotReady(n));
+            d->removeContainer(name, true, false, op, [done](const Result<void>& r) { done(ignoreGone(r)); });
+        });
     op->addStep(
         u"Registering %1 = %2 in etcd"_s.arg(QString::fromUtf8(key), address),
         [self, key, address, op](BackendOperation::Done done) {
@@ -84,7 +87,9 @@ BackendOperation* BackendService::start(NodeConnection* node, quint16 port, cons
         [self, key, op](BackendOperation::Done done) {
             if (!self || !self->m_etcd)
                 return done({});
-            self->m_etcd->remove(key, op, [done](const Result<qint64>& r) { done(r ? Result<void>() : Result<void>(r.error())); });
+            self->m_etcd->remove(key, op, [done](const Result<qint64>& r) {
+                done(r ? Result<void>() : Result<void>(r.error()));
+            });
         });
     op->addStep(
         u"Creating %1 from %2"_s.arg(name, image.isEmpty() ? m_defaults.image : image),
@@ -100,14 +105,16 @@ BackendOperation* BackendService::start(NodeConnection* node, quint16 port, cons
                            {QString::fromLatin1(LabelKey), QString::fromUtf8(key)},
                            {QString::fromLatin1(LabelAddress), address},
                            {QString::fromLatin1(LabelNode), n->profile().name}};
-            spec.ports = {PortBinding{n->profile().publishAddress, port, quint16(self->m_defaults.containerPort), u"tcp"_s}};
+            spec.ports = {PortBinding{n->profile().publishAddress, port,
+                                      quint16(self->m_defaults.containerPort), u"tcp"_s}};
             d->createContainer(name, spec, op, [done](const Result<QString>& r) {
                 done(r ? Result<void>() : Result<void>(r.error()));
             });
         },
         [docker, name, op](BackendOperation::Done done) {
             if (DockerClient* d = docker())
-                d->removeContainer(name, true, false, op, [done](const Result<void>& r) { done(ignoreGone(r)); });
+                d->removeContainer(name, true, false, op,
+                                   [done](const Result<void>& r) { done(ignoreGone(r)); });
             else
                 done({});
         });
@@ -125,8 +132,9 @@ BackendOperation* BackendService::start(NodeConnection* node, quint16 port, cons
             if (!info)
                 return done(info.error());
             if (!info->state.running)
-                return done(makeError(ErrorCode::Process, u"%1 exited right away (exit code %2); see its logs"_s.arg(name).arg(
-                                                              info->state.exitCode)));
+                return done(makeError(ErrorCode::Process,
+                                      u"%1 exited right away (exit code %2); see its logs"_s.arg(name).arg(
+                                          info->state.exitCode)));
             done({});
         });
     });
@@ -138,14 +146,17 @@ void BackendService::addStopSteps(BackendOperation* op, NodeConnection* node, qu
 {
     const QString name = containerName(port);
     QPointer<NodeConnection> n(node);
-    auto docker = [n]() -> DockerClient* { return n && n->state() == NodeConnection::State::Ready ? n->docker() : nullptr; };
+    auto docker = [n]() -> DockerClient* {
+        return n && n->state() == NodeConnection::State::Ready ? n->docker() : nullptr;
+    };
     op->addPointOfNoReturn();
-    op->addStep(u"Stopping %1 (3 s before SIGKILL, like docker stop -t 3)"_s.arg(name), [docker, n, name, op](BackendOperation::Done done) {
-        DockerClient* d = docker();
-        if (!d)
-            return done(nodeNotReady(n));
-        d->stopContainer(name, 3, op, [done](const Result<void>& r) { done(ignoreGone(r)); });
-    });
+    op->addStep(u"Stopping %1 (3 s before SIGKILL, like docker stop -t 3)"_s.arg(name),
+                [docker, n, name, op](BackendOperation::Done done) {
+                    DockerClient* d = docker();
+                    if (!d)
+                        return done(nodeNotReady(n));
+                    d->stopContainer(name, 3, op, [done](const Result<void>& r) { done(ignoreGone(r)); });
+                });
     op->addStep(u"Removing %1"_s.arg(name), [docker, n, name, op](BackendOperation::Done done) {
         DockerClient* d = docker();
         if (!d)
@@ -174,7 +185,8 @@ BackendOperation* BackendService::stop(NodeConnection* node, quint16 port)
         [self, key, entry, previous, op](BackendOperation::Done done) {
             if (!self || !self->m_etcd)
                 return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
-            // Written down first: if lbdeck dies between here and the removal, the next resync finishes the stop.
+            // Written down first: if lbdeck dies between here and the removal, the next resync finishes the
+            // stop.
             if (Result<void> j = self->m_journal.add(entry); !j)
                 return done(j);
             self->m_etcd->getPrefix(key, op, [self, key, previous, done, op](const Result<KvSnapshot>& snap) {
@@ -186,7 +198,9 @@ BackendOperation* BackendService::stop(NodeConnection* node, quint16 port)
                 }
                 if (!self || !self->m_etcd)
                     return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
-                self->m_etcd->remove(key, op, [done](const Result<qint64>& r) { done(r ? Result<void>() : Result<void>(r.error())); });
+                self->m_etcd->remove(key, op, [done](const Result<qint64>& r) {
+                    done(r ? Result<void>() : Result<void>(r.error()));
+                });
             });
         },
         [self, key, entry, previous, op](BackendOperation::Done done) {
@@ -194,7 +208,9 @@ BackendOperation* BackendService::stop(NodeConnection* node, quint16 port)
                 (void)self->m_journal.remove(entry);
             if (!self || !self->m_etcd || previous->isEmpty())
                 return done({});
-            self->m_etcd->put(key, *previous, 0, op, [done](const Result<qint64>& r) { done(r ? Result<void>() : Result<void>(r.error())); });
+            self->m_etcd->put(key, *previous, 0, op, [done](const Result<qint64>& r) {
+                done(r ? Result<void>() : Result<void>(r.error()));
+            });
         });
     addStopSteps(op, node, port);
     op->begin();
@@ -213,16 +229,21 @@ BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 por
     QPointer<EngineLink> link(engine);
     QPointer<NodeConnection> n(node);
     const OperationJournal::Entry entry{node->profile().name, name, key};
-    op->addStep(u"Unregistering %1 from etcd"_s.arg(QString::fromUtf8(key)), [self, key, entry, op](BackendOperation::Done done) {
-        if (!self || !self->m_etcd)
-            return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
-        if (Result<void> j = self->m_journal.add(entry); !j)
-            return done(j);
-        self->m_etcd->remove(key, op, [done](const Result<qint64>& r) { done(r ? Result<void>() : Result<void>(r.error())); });
-    });
-    op->addStep(u"Waiting for nginx to reload without %1"_s.arg(address), [link, address, reloadTimeout, op](BackendOperation::Done done) {
+    op->addStep(u"Unregistering %1 from etcd"_s.arg(QString::fromUtf8(key)),
+                [self, key, entry, op](BackendOperation::Done done) {
+                    if (!self || !self->m_etcd)
+                        return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
+                    if (Result<void> j = self->m_journal.add(entry); !j)
+                        return done(j);
+                    self->m_etcd->remove(key, op, [done](const Result<qint64>& r) {
+                        done(r ? Result<void>() : Result<void>(r.error()));
+                    });
+                });
+    op->addStep(u"Waiting for nginx to reload without %1"_s.arg(address), [link, address, reloadTimeout,
+                                                                           op](BackendOperation::Done done) {
         if (!link)
-            return done(makeError(ErrorCode::Unavailable, u"no engine to confirm the reload; use Stop instead"_s));
+            return done(
+                makeError(ErrorCode::Unavailable, u"no engine to confirm the reload; use Stop instead"_s));
         auto clock = std::make_shared<QElapsedTimer>();
         clock->start();
         auto* poll = new QTimer(op);
@@ -239,34 +260,36 @@ BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 por
             }
             if (clock->elapsed() > reloadTimeout.count()) {
                 poll->deleteLater();
-                return done(makeError(ErrorCode::Timeout, u"nginx still serves %1 after %2 s: check the engine's ledger"_s.arg(address).arg(
-                                                              reloadTimeout.count() / 1000)));
+                return done(makeError(
+                    ErrorCode::Timeout,
+                    u"nginx still serves %1 after %2 s: check the engine's ledger"_s.arg(address).arg(
+                        reloadTimeout.count() / 1000)));
             }
         });
     });
-    op->addStep(u"Waiting for open connections to %1 to end"_s.arg(name),
-                [n, name, connectionTimeout, self, op](BackendOperation::Done done) {
-                    if (!n || !n->docker())
-                        return done(nodeNotReady(n));
-                    auto clock = std::make_shared<QElapsedTimer>();
-                    clock->start();
-                    auto check = std::make_shared<std::function<void()>>();
-                    *check = [n, name, clock, connectionTimeout, done, check, op] {
-                        if (!n || !n->docker())
-                            return done(nodeNotReady(n));
-                        n->docker()->exec(name, {u"/bin/busybox"_s, u"netstat"_s, u"-tn"_s}, op,
-                                          [n, clock, connectionTimeout, done, check, op](const Result<ExecResult>& r) {
-                                              // No netstat in the image: nothing to wait for, nothing to count.
-                                              if (!r || r->exitCode != 0)
-                                                  return done({});
-                                              const bool open = r->stdOut.contains("ESTABLISHED");
-                                              if (!open || clock->elapsed() > connectionTimeout.count())
-                                                  return done({});
-                                              QTimer::singleShot(200, op, [check] { (*check)(); });
-                                          });
-                    };
-                    (*check)();
-                });
+    op->addStep(u"Waiting for open connections to %1 to end"_s.arg(name), [n, name, connectionTimeout, self,
+                                                                           op](BackendOperation::Done done) {
+        if (!n || !n->docker())
+            return done(nodeNotReady(n));
+        auto clock = std::make_shared<QElapsedTimer>();
+        clock->start();
+        auto check = std::make_shared<std::function<void()>>();
+        *check = [n, name, clock, connectionTimeout, done, check, op] {
+            if (!n || !n->docker())
+                return done(nodeNotReady(n));
+            n->docker()->exec(name, {u"/bin/busybox"_s, u"netstat"_s, u"-tn"_s}, op,
+                              [n, clock, connectionTimeout, done, check, op](const Result<ExecResult>& r) {
+                                  // No netstat in the image: nothing to wait for, nothing to count.
+                                  if (!r || r->exitCode != 0)
+                                      return done({});
+                                  const bool open = r->stdOut.contains("ESTABLISHED");
+                                  if (!open || clock->elapsed() > connectionTimeout.count())
+                                      return done({});
+                                  QTimer::singleShot(200, op, [check] { (*check)(); });
+                              });
+        };
+        (*check)();
+    });
     addStopSteps(op, node, port);
     op->begin();
     return op;
@@ -274,13 +297,13 @@ BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 por
 
 BackendOperation* BackendService::restart(NodeConnection* node, quint16 port, const QString& image)
 {
-    auto* op = new BackendOperation(u"Restart %1 on %2"_s.arg(containerName(port), node->profile().name), this);
+    auto* op =
+        new BackendOperation(u"Restart %1 on %2"_s.arg(containerName(port), node->profile().name), this);
     QPointer<BackendService> self(this);
     QPointer<NodeConnection> n(node);
     auto runChild = [op](BackendOperation* child, BackendOperation::Done done) {
-        QObject::connect(child, &BackendOperation::progress, op, [op](int, int, const QString& text) {
-            Q_EMIT op->progress(0, 0, text);
-        });
+        QObject::connect(child, &BackendOperation::progress, op,
+                         [op](int, int, const QString& text) { Q_EMIT op->progress(0, 0, text); });
         QObject::connect(child, &BackendOperation::finished, op, [child, done] {
             child->deleteLater();
             done(child->result());

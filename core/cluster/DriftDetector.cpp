@@ -33,12 +33,14 @@ QString DriftItem::describe() const
 {
     switch (kind) {
     case Kind::MissingKey:
-        return u"%1 on %2 runs, but %3 is not in etcd: nginx never sends it traffic"_s.arg(container, node, QString::fromUtf8(key));
+        return u"%1 on %2 runs, but %3 is not in etcd: nginx never sends it traffic"_s.arg(
+            container, node, QString::fromUtf8(key));
     case Kind::NotRunning:
-        return u"%1 = %2 is in etcd, but no container runs for it on %3: nginx sends traffic to a dead backend"_s.arg(
-            QString::fromUtf8(key), registered, node);
+        return u"%1 = %2 is in etcd, but no container runs for it on %3: nginx sends traffic to a dead backend"_s
+            .arg(QString::fromUtf8(key), registered, node);
     case Kind::AddressMismatch:
-        return u"%1 says %2, but %3 publishes %4"_s.arg(QString::fromUtf8(key), registered, container, published);
+        return u"%1 says %2, but %3 publishes %4"_s.arg(QString::fromUtf8(key), registered, container,
+                                                        published);
     case Kind::InterruptedStop:
         return u"stopping %1 on %2 was interrupted"_s.arg(container, node);
     }
@@ -48,10 +50,14 @@ QString DriftItem::describe() const
 QString DriftItem::fixDescription() const
 {
     switch (kind) {
-    case Kind::MissingKey: return u"register %1 = %2"_s.arg(QString::fromUtf8(key), published);
-    case Kind::NotRunning: return u"unregister %1"_s.arg(QString::fromUtf8(key));
-    case Kind::AddressMismatch: return u"set %1 = %2"_s.arg(QString::fromUtf8(key), published);
-    case Kind::InterruptedStop: return u"finish the stop: unregister, stop and remove %1"_s.arg(container);
+    case Kind::MissingKey:
+        return u"register %1 = %2"_s.arg(QString::fromUtf8(key), published);
+    case Kind::NotRunning:
+        return u"unregister %1"_s.arg(QString::fromUtf8(key));
+    case Kind::AddressMismatch:
+        return u"set %1 = %2"_s.arg(QString::fromUtf8(key), published);
+    case Kind::InterruptedStop:
+        return u"finish the stop: unregister, stop and remove %1"_s.arg(container);
     }
     return QString();
 }
@@ -61,10 +67,10 @@ DriftDetector::DriftDetector(EtcdKv* etcd, QByteArray prefix, OperationJournal j
     , m_etcd(etcd)
     , m_prefix(std::move(prefix))
     , m_journal(std::move(journal))
-{
-}
+{}
 
-void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context, Callback<QList<DriftItem>> callback)
+void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context,
+                           Callback<QList<DriftItem>> callback)
 {
     if (!m_etcd) {
         callback(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
@@ -99,7 +105,8 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
         for (const OperationJournal::Entry& e : unfinished)
             drift.append({DriftItem::Kind::InterruptedStop, e.node, e.container, e.key, {}, {}});
         auto interrupted = [&](const QByteArray& key) {
-            return std::any_of(unfinished.cbegin(), unfinished.cend(), [&](const OperationJournal::Entry& e) { return e.key == key; });
+            return std::any_of(unfinished.cbegin(), unfinished.cend(),
+                               [&](const OperationJournal::Entry& e) { return e.key == key; });
         };
         for (auto it = running.cbegin(); it != running.cend(); ++it) {
             if (interrupted(it.key()))
@@ -119,7 +126,12 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
             const QString host = QString::fromUtf8(it.value()).section(u':', 0, -2);
             for (auto n = state->nodeAddress.cbegin(); n != state->nodeAddress.cend(); ++n) {
                 if (!n.value().isEmpty() && n.value() == host)
-                    drift.append({DriftItem::Kind::NotRunning, n.key(), QString(), it.key(), QString::fromUtf8(it.value()), {}});
+                    drift.append({DriftItem::Kind::NotRunning,
+                                  n.key(),
+                                  QString(),
+                                  it.key(),
+                                  QString::fromUtf8(it.value()),
+                                  {}});
             }
         }
         callback(drift);
@@ -137,8 +149,9 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
         const QString name = node->profile().name;
         state->nodeAddress.insert(name, node->profile().publishAddress);
         if (node->state() != NodeConnection::State::Ready || !node->docker()) {
-            state->error = makeError(ErrorCode::Unavailable, u"node %1 is not connected (%2): a resync needs every node"_s.arg(
-                                                                 name, node->detail()));
+            state->error = makeError(
+                ErrorCode::Unavailable,
+                u"node %1 is not connected (%2): a resync needs every node"_s.arg(name, node->detail()));
             QMetaObject::invokeMethod(context, finish, Qt::QueuedConnection);
             continue;
         }
@@ -153,7 +166,8 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
     }
 }
 
-void DriftDetector::fix(const DriftItem& item, NodeConnection* node, QObject* context, Callback<void> callback)
+void DriftDetector::fix(const DriftItem& item, NodeConnection* node, QObject* context,
+                        Callback<void> callback)
 {
     if (!m_etcd) {
         callback(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
@@ -162,7 +176,8 @@ void DriftDetector::fix(const DriftItem& item, NodeConnection* node, QObject* co
     switch (item.kind) {
     case DriftItem::Kind::MissingKey:
     case DriftItem::Kind::AddressMismatch:
-        m_etcd->put(item.key, item.published.toUtf8(), 0, context, [callback](const Result<qint64>& r) { callback(voidOf(r)); });
+        m_etcd->put(item.key, item.published.toUtf8(), 0, context,
+                    [callback](const Result<qint64>& r) { callback(voidOf(r)); });
         return;
     case DriftItem::Kind::NotRunning:
         m_etcd->remove(item.key, context, [callback](const Result<qint64>& r) { callback(voidOf(r)); });
@@ -182,19 +197,21 @@ void DriftDetector::fix(const DriftItem& item, NodeConnection* node, QObject* co
             return callback(removed.error());
         if (!n || !n->docker() || !ctx)
             return callback(makeError(ErrorCode::Unavailable, u"node went away"_s));
-        n->docker()->stopContainer(item.container, 3, ctx, [self, n, ctx, item, callback](const Result<void>& stopped) {
-            if (!stopped && stopped.error().code != ErrorCode::NotFound && stopped.error().status != 304)
-                return callback(stopped.error());
-            if (!n || !n->docker() || !ctx)
-                return callback(makeError(ErrorCode::Unavailable, u"node went away"_s));
-            n->docker()->removeContainer(item.container, false, false, ctx, [self, item, callback](const Result<void>& removed2) {
-                if (!removed2 && removed2.error().code != ErrorCode::NotFound)
-                    return callback(removed2.error());
-                if (self)
-                    (void)self->m_journal.remove({item.node, item.container, item.key});
-                callback({});
+        n->docker()->stopContainer(
+            item.container, 3, ctx, [self, n, ctx, item, callback](const Result<void>& stopped) {
+                if (!stopped && stopped.error().code != ErrorCode::NotFound && stopped.error().status != 304)
+                    return callback(stopped.error());
+                if (!n || !n->docker() || !ctx)
+                    return callback(makeError(ErrorCode::Unavailable, u"node went away"_s));
+                n->docker()->removeContainer(
+                    item.container, false, false, ctx, [self, item, callback](const Result<void>& removed2) {
+                        if (!removed2 && removed2.error().code != ErrorCode::NotFound)
+                            return callback(removed2.error());
+                        if (self)
+                            (void)self->m_journal.remove({item.node, item.container, item.key});
+                        callback({});
+                    });
             });
-        });
     });
 }
 

@@ -17,7 +17,8 @@ class NodeConnection;
 // the registered address".
 struct DriftItem
 {
-    enum class Kind {
+    enum class Kind
+    {
         MissingKey,      // a backend container runs, its key is not in etcd
         NotRunning,      // a key points at a backend on a managed node, no container runs for it
         AddressMismatch, // the key's address is not what the container publishes
@@ -41,7 +42,8 @@ class DriftDetector : public QObject
 {
     Q_OBJECT
 public:
-    DriftDetector(EtcdKv* etcd, QByteArray prefix, OperationJournal journal, QObject* parent = nullptr); // etcd: Not owned.
+    DriftDetector(EtcdKv* etcd, QByteArray prefix, OperationJournal journal,
+                  QObject* parent = nullptr); // etcd: Not owned.
 
     void resync(const QList<NodeConnection*>& nodes, QObject* context, Callback<QList<DriftItem>> callback);
     void fix(const DriftItem& item, NodeConnection* node, QObject* context, Callback<void> callback);

@@ -18,8 +18,7 @@ NodeConnection::NodeConnection(const NodeProfile& node, SshTunnelOptions sshOpti
     : QObject(parent)
     , m_node(node)
     , m_sshOptions(std::move(sshOptions))
-{
-}
+{}
 
 NodeConnection::~NodeConnection()
 {
@@ -53,7 +52,8 @@ void NodeConnection::start()
         if (m_askpass)
             m_tunnel->setAskpassServer(m_askpass);
         connect(m_tunnel, &SshTunnel::hostKeyUnknown, this, &NodeConnection::hostKeyUnknown);
-        connect(m_tunnel, &SshTunnel::failed, this, [this](const Error& e) { setState(State::Failed, e.toString()); });
+        connect(m_tunnel, &SshTunnel::failed, this,
+                [this](const Error& e) { setState(State::Failed, e.toString()); });
         connect(m_tunnel, &SshTunnel::stateChanged, this, [this](SshTunnel::State s, const QString& detail) {
             if (s == SshTunnel::State::Reconnecting)
                 setState(State::Connecting, u"SSH tunnel reconnecting: %1"_s.arg(detail));
@@ -89,7 +89,8 @@ void NodeConnection::start()
         useEndpoint(*ep);
         return;
     }
-    setState(State::Failed, u"%1: a Docker endpoint is unix:///path, ssh://user@host or tcp://host:2376"_s.arg(endpoint));
+    setState(State::Failed,
+             u"%1: a Docker endpoint is unix:///path, ssh://user@host or tcp://host:2376"_s.arg(endpoint));
 }
 
 void NodeConnection::useEndpoint(const HttpEndpoint& endpoint)

@@ -21,7 +21,13 @@ class NodeConnection : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Idle, Connecting, Ready, Failed };
+    enum class State
+    {
+        Idle,
+        Connecting,
+        Ready,
+        Failed
+    };
     Q_ENUM(State)
 
     NodeConnection(const NodeProfile& node, SshTunnelOptions sshOptions = {}, QObject* parent = nullptr);

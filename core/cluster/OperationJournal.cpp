@@ -15,7 +15,9 @@ using namespace Qt::StringLiterals;
 
 namespace lbdeck {
 
-OperationJournal::OperationJournal(QString path) : m_path(std::move(path)) {}
+OperationJournal::OperationJournal(QString path)
+    : m_path(std::move(path))
+{}
 
 QString OperationJournal::defaultPath()
 {
@@ -41,7 +43,8 @@ Result<void> OperationJournal::write(const QList<Entry>& entries) const
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QJsonArray array;
     for (const Entry& e : entries)
-        array.append(QJsonObject{{u"node"_s, e.node}, {u"container"_s, e.container}, {u"key"_s, QString::fromUtf8(e.key)}});
+        array.append(QJsonObject{
+            {u"node"_s, e.node}, {u"container"_s, e.container}, {u"key"_s, QString::fromUtf8(e.key)}});
     QSaveFile f(m_path);
     if (!f.open(QIODevice::WriteOnly))
         return makeError(ErrorCode::Io, f.errorString(), m_path);
