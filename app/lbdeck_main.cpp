@@ -5,7 +5,9 @@
 #include "core/cluster/ProfileStore.h"
 #include "ui/MainWindow.h"
 #include "ui/Screenshots.h"
+#include "ui/SecretStore.h"
 #include "ui/models/BackendsModel.h"
+#include "ui/models/EventLogModel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -93,7 +95,22 @@ int main(int argc, char** argv)
     lbdeck::MainWindow window;
     window.setSession(&session);
     window.show();
-    session.open();
+    // The etcd password lives in the keychain only; a cluster without a user needs none.
+    lbdeck::SecretStore secrets;
+    if (profile.etcd.user.isEmpty()) {
+        session.open();
+    } else {
+        secrets.read(
+            lbdeck::SecretStore::etcdPasswordKey(profile.name), &session,
+            [&session, &window](const lbdeck::Result<QString>& password) {
+                if (!password)
+                    window.eventLog()->append(
+                        QObject::tr("No etcd password from the keychain (%1); connecting without one")
+                            .arg(password.error().toString()),
+                        true);
+                session.open(password ? *password : QString());
+            });
+    }
     if (cli.isSet(screenshotsOption))
         lbdeck::takeScreenshots(&window, cli.value(screenshotsOption));
     if (cli.isSet(firstRowOption)) {

@@ -4,12 +4,15 @@
 
 #include "BackendActions.h"
 #include "Dialogs.h"
+#include "SecretStore.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/EngineLink.h"
 #include "core/cluster/NodeConnection.h"
 #include "core/cluster/NodeInventory.h"
+#include "core/cluster/ProfileStore.h"
 #include "core/ssh/AskpassReply.h"
 #include "core/ssh/AskpassServer.h"
+#include "dialogs/ProfileDialog.h"
 #include "models/BackendsModel.h"
 #include "models/EventLogModel.h"
 #include "models/NodesModel.h"
@@ -26,6 +29,7 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
+#include <QProcess>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -93,6 +97,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_upstreams(new UpstreamsModel(this))
     , m_log(new EventLogModel(this))
     , m_tabs(new QTabWidget(this))
+    , m_secrets(new SecretStore(QStringLiteral("lbdeck"), this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("lbdeck"));
@@ -163,6 +168,26 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* newProfile = file->addAction(tr("&New cluster profile…"), this, [this] { editProfile(false); });
+    newProfile->setObjectName(u"actionNewProfile"_s);
+    newProfile->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    QAction* editCurrent = file->addAction(tr("&Edit this profile…"), this, [this] { editProfile(true); });
+    editCurrent->setObjectName(u"actionEditProfile"_s);
+    QMenu* open = file->addMenu(tr("&Open profile"));
+    open->setObjectName(u"menuOpenProfile"_s);
+    connect(open, &QMenu::aboutToShow, this, [this, open] {
+        open->clear();
+        const QStringList names = ProfileStore().names();
+        if (names.isEmpty())
+            open->addAction(tr("(no saved profiles)"))->setEnabled(false);
+        for (const QString& name : names) {
+            // A cluster per window: the profile opens in a new lbdeck.
+            open->addAction(name, this, [name] {
+                QProcess::startDetached(QCoreApplication::applicationFilePath(), {u"--profile"_s, name});
+            });
+        }
+    });
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setObjectName(u"actionQuit"_s);
@@ -192,6 +217,18 @@ void MainWindow::createActions()
     QAction* copy = view->addAction(tr("&Copy event log"), this, &MainWindow::copyLog);
     copy->setObjectName(u"actionCopyLog"_s);
     copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+}
+
+void MainWindow::editProfile(bool current)
+{
+    auto* dialog = new ProfileDialog(m_secrets, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (current && m_session)
+        dialog->setProfile(m_session->profile());
+    connect(dialog, &ProfileDialog::saved, this, [this](const ClusterProfile& p) {
+        m_log->append(tr("Saved profile \"%1\" (File → Open profile opens it)").arg(p.name), false);
+    });
+    dialog->open();
 }
 
 void MainWindow::copyLog()

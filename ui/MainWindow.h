@@ -15,6 +15,7 @@ class BackendActions;
 class BackendsModel;
 class NodeConnection;
 class NodesModel;
+class SecretStore;
 class ClusterSession;
 class ConfigView;
 class EventLogModel;
@@ -47,6 +48,7 @@ private:
     void updateStatus();
     void copyLog();
     void restoreLayout();
+    void editProfile(bool current);
     void askHostKey(NodeConnection* node, const QString& host, const QString& keyType,
                     const QString& fingerprint);
 
@@ -58,6 +60,7 @@ private:
     UpstreamsModel* m_upstreams; // Owned (child).
     EventLogModel* m_log;        // Owned (child).
     QTabWidget* m_tabs;          // Owned (child).
+    SecretStore* m_secrets;      // Owned (child).
     QTableView* m_backendsView;  // Owned (child).
     QTableView* m_upstreamsView; // Owned (child).
     TrafficView* m_traffic;      // Owned (child).
