@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+// `lbdeck-engine register` as it is deployed on a node: its own process, real dockerd and etcd,
+// containers started with the docker CLI (outside lbdeck), kill -9 and SIGTERM.
+#include "core/etcd/EtcdV3Client.h"
+#include "tests/support/Await.h"
+#include "tests/testbed/DockerDaemon.h"
+#include "tests/testbed/EtcdServer.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTest>
+
+#include <csignal>
+#include <memory>
+#include <optional>
+
+using namespace lbdeck;
+using namespace lbdeck::test;
+using namespace lbdeck::testbed;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int Ttl = 2;
+const QString Address = u"127.0.1.28"_s;
+
+QString engineBinary()
+{
+    return qEnvironmentVariable("LBDECK_BINARY_DIR") + u"/app/lbdeck-engine"_s;
+}
+
+} // namespace
+
+class TestRegistrar : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void startAndStopAreFollowed();
+    void killedRegistrarLetsTheKeysExpire();
+    void restartRegistersWhatRunsAndSurvivesALostLease();
+    void etcdRestartIsRiddenOut();
+    void sigtermRevokesAtOnce();
+
+private:
+    std::unique_ptr<QProcess> startRegistrar();
+    // publishPort: 0 for the port of address (a bad address label needs another one).
+    QString runLabelled(const QString& name, const QString& key, const QString& address,
+                        quint16 publishPort = 0);
+    // The key as etcd holds it; nullopt when it is absent or etcd did not answer.
+    std::optional<KeyValue> etcdKey(const QByteArray& key);
+
+    EtcdServer m_etcd;
+    DockerDaemon m_docker;
+    std::unique_ptr<EtcdV3Client> m_client;
+    std::unique_ptr<QProcess> m_registrar;
+    quint16 m_keptPort = 0; // the container left running across a registrar's death
+};
+
+void TestRegistrar::initTestCase()
+{
+    if (!isRoot())
+        QSKIP("dockerd needs root; CI runs these as root");
+    QVERIFY2(QFile::exists(engineBinary()), qPrintable(engineBinary()));
+    QCOMPARE(m_etcd.start(), QString());
+    QCOMPARE(m_docker.start(), QString());
+    QCOMPARE(m_docker.buildBackendImage(), QString());
+    EtcdConfig c;
+    c.endpoints = {m_etcd.clientUrl()};
+    m_client = std::make_unique<EtcdV3Client>(c);
+}
+
+void TestRegistrar::cleanupTestCase()
+{
+    if (m_registrar) {
+        m_registrar->kill();
+        m_registrar->waitForFinished();
+    }
+}
+
+std::unique_ptr<QProcess> TestRegistrar::startRegistrar()
+{
+    auto p = std::make_unique<QProcess>();
+    p->setProcessChannelMode(QProcess::ForwardedChannels); // its log lands in the test's output
+    p->start(engineBinary(), {u"register"_s, u"--docker"_s, m_docker.host(), u"--etcd"_s, m_etcd.clientUrl(),
+                              u"--ttl"_s, QString::number(Ttl)});
+    if (!p->waitForStarted())
+        return nullptr;
+    return p;
+}
+
+QString TestRegistrar::runLabelled(const QString& name, const QString& key, const QString& address,
+                                   quint16 publishPort)
+{
+    const QString port = publishPort ? QString::number(publishPort) : address.section(u':', -1);
+    return m_docker.docker({u"run"_s, u"-d"_s, u"--name"_s, name, u"--label"_s,
+                            u"io.lbdeck.backend="_s + name, u"--label"_s, u"io.lbdeck.key="_s + key,
+                            u"--label"_s, u"io.lbdeck.address="_s + address, u"-p"_s,
+                            u"%1:%2:80"_s.arg(Address, port), DockerDaemon::backendImage()});
+}
+
+std::optional<KeyValue> TestRegistrar::etcdKey(const QByteArray& key)
+{
+    auto snap =
+        await<KvSnapshot>([&](QObject* ctx, Callback<KvSnapshot> cb) { m_client->getPrefix(key, ctx, cb); });
+    if (!snap)
+        return std::nullopt;
+    for (const KeyValue& kv : snap->kvs) {
+        if (kv.key == key)
+            return kv;
+    }
+    return std::nullopt;
+}
+
+void TestRegistrar::startAndStopAreFollowed()
+{
+    m_registrar = startRegistrar();
+    QVERIFY(m_registrar);
+    const quint16 port = freePort();
+    const QString address = u"%1:%2"_s.arg(Address).arg(port);
+    // A label that would smuggle nginx syntax is never written.
+    QCOMPARE(runLabelled(u"reg-bad"_s, u"/reg/bad"_s, Address + u":1;"_s, freePort()), QString());
+    QCOMPARE(runLabelled(u"reg-x"_s, u"/reg/x"_s, address), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(etcdKey("/reg/x").has_value(), 15000);
+    const KeyValue kv = *etcdKey("/reg/x");
+    QCOMPARE(kv.value, address.toUtf8());
+    QVERIFY(kv.lease != 0);
+    QVERIFY(!etcdKey("/reg/bad").has_value());
+
+    QCOMPARE(m_docker.docker({u"stop"_s, u"-t"_s, u"1"_s, u"reg-x"_s}), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!etcdKey("/reg/x").has_value(), 5000);
+    // Started again (same container, same labels): registered again on the same lease.
+    QCOMPARE(m_docker.docker({u"start"_s, u"reg-x"_s}), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(etcdKey("/reg/x").has_value(), 10000);
+    QCOMPARE(etcdKey("/reg/x")->lease, kv.lease);
+    QCOMPARE(m_docker.docker({u"rm"_s, u"-f"_s, u"reg-x"_s, u"reg-bad"_s}), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!etcdKey("/reg/x").has_value(), 5000);
+}
+
+void TestRegistrar::killedRegistrarLetsTheKeysExpire()
+{
+    QVERIFY(m_registrar);
+    m_keptPort = freePort();
+    QCOMPARE(runLabelled(u"reg-y"_s, u"/reg/y"_s, u"%1:%2"_s.arg(Address).arg(m_keptPort)), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(etcdKey("/reg/y").has_value(), 15000);
+    ::kill(pid_t(m_registrar->processId()), SIGKILL);
+    QVERIFY(m_registrar->waitForFinished(5000));
+    QElapsedTimer sinceKill;
+    sinceKill.start();
+    m_registrar.reset();
+    // Nobody deleted it: the lease still had at least 2/3 of its TTL when the process died.
+    QVERIFY(etcdKey("/reg/y").has_value());
+    QTRY_VERIFY_WITH_TIMEOUT(!etcdKey("/reg/y").has_value(), (Ttl + 2) * 1000);
+    qInfo("key gone %lld ms after SIGKILL (TTL %d s)", sinceKill.elapsed(), Ttl);
+}
+
+void TestRegistrar::restartRegistersWhatRunsAndSurvivesALostLease()
+{
+    QVERIFY(m_keptPort != 0);
+    QVERIFY(!etcdKey("/reg/y").has_value());
+    m_registrar = startRegistrar();
+    QVERIFY(m_registrar);
+    QTRY_VERIFY_WITH_TIMEOUT(etcdKey("/reg/y").has_value(), 15000);
+    const KeyValue kv = *etcdKey("/reg/y");
+    QCOMPARE(kv.value, u"%1:%2"_s.arg(Address).arg(m_keptPort).toUtf8());
+    QVERIFY(kv.lease != 0);
+
+    // The lease taken away behind its back (what an etcd that lost its data looks like): the next
+    // keepalive notices, a new lease is granted and the key written again.
+    VERIFY_OK(await<void>([&](QObject* c, Callback<void> cb) { m_client->leaseRevoke(kv.lease, c, cb); }));
+    QTRY_VERIFY_WITH_TIMEOUT(etcdKey("/reg/y").has_value() && etcdKey("/reg/y")->lease != kv.lease,
+                             (Ttl + 3) * 1000);
+    const qint64 newLease = etcdKey("/reg/y")->lease;
+    QVERIFY(newLease != 0 && newLease != kv.lease);
+}
+
+void TestRegistrar::etcdRestartIsRiddenOut()
+{
+    QVERIFY(m_registrar);
+    QVERIFY(etcdKey("/reg/y").has_value());
+    // Down for longer than the TTL: keepalives fail meanwhile. etcd renews its leases when it elects
+    // a leader, so the old lease may live on, or be gone and replaced: either way the key must be
+    // there again and stay, kept alive.
+    m_etcd.kill();
+    QTest::qWait((Ttl + 1) * 1000);
+    QCOMPARE(m_etcd.start(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(etcdKey("/reg/y").has_value(), 15000);
+    QTest::qWait(Ttl * 2 * 1000);
+    const std::optional<KeyValue> kv = etcdKey("/reg/y");
+    QVERIFY(kv.has_value());
+    QVERIFY(kv->lease != 0);
+    QCOMPARE(m_registrar->state(), QProcess::Running);
+}
+
+void TestRegistrar::sigtermRevokesAtOnce()
+{
+    QVERIFY(m_registrar);
+    QVERIFY(etcdKey("/reg/y").has_value());
+    ::kill(pid_t(m_registrar->processId()), SIGTERM);
+    QVERIFY(m_registrar->waitForFinished(10000));
+    QCOMPARE(m_registrar->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_registrar->exitCode(), 0);
+    m_registrar.reset();
+    QVERIFY(!etcdKey("/reg/y").has_value()); // at once, not after the TTL
+    QCOMPARE(m_docker.docker({u"rm"_s, u"-f"_s, u"reg-y"_s}), QString());
+}
+
+QTEST_GUILESS_MAIN(TestRegistrar)
+#include "TestRegistrar.moc"
