@@ -21,9 +21,9 @@ namespace lbdeck {
 
 namespace {
 
-QString errnoText()
+QString errnoText(int error = errno)
 {
-    return QString::fromLocal8Bit(std::strerror(errno));
+    return QString::fromLocal8Bit(std::strerror(error));
 }
 
 bool writeAll(int fd, const QByteArray& data)
@@ -64,7 +64,7 @@ StagedFile::StagedFile(StagedFile&& other) noexcept
 StagedFile& StagedFile::operator=(StagedFile&& other) noexcept
 {
     if (this != &other) {
-        this->~StagedFile();
+        discard();
         m_path = std::move(other.m_path);
         m_destination = std::move(other.m_destination);
         m_fd = std::exchange(other.m_fd, -1);
@@ -75,6 +75,11 @@ StagedFile& StagedFile::operator=(StagedFile&& other) noexcept
 }
 
 StagedFile::~StagedFile()
+{
+    discard();
+}
+
+void StagedFile::discard()
 {
     if (m_fd >= 0)
         ::close(m_fd);
@@ -147,19 +152,22 @@ Result<ConfigInstaller::Method> ConfigInstaller::install(StagedFile& staged, boo
         return synced.error();
     const QByteArray from = QFile::encodeName(staged.m_path);
     const QByteArray to = QFile::encodeName(staged.m_destination);
-    if (::rename(from.constData(), to.constData()) == 0) {
+    const int renamed = ::rename(from.constData(), to.constData());
+    const int renameErrno = errno;
+    if (renamed == 0) {
         staged.m_installed = true;
         if (syncDir)
             syncDirectory(QFileInfo(staged.m_destination).absolutePath());
         return Method::Rename;
     }
-    if (errno != EBUSY && errno != EXDEV && errno != EPERM)
-        return makeError(ErrorCode::Io, u"cannot rename %1 over it: %2"_s.arg(staged.m_path, errnoText()),
+    if (renameErrno != EBUSY && renameErrno != EXDEV && renameErrno != EPERM)
+        return makeError(ErrorCode::Io,
+                         u"cannot rename %1 over it: %2"_s.arg(staged.m_path, errnoText(renameErrno)),
                          staged.destination());
     // A bind-mounted single file cannot be replaced, only rewritten. The staged copy stays durable
     // until the rewrite is on disk, so a crash in between leaves a complete copy to recover from.
-    qCWarning(lcEngine) << staged.m_destination << "cannot be replaced atomically (" << errnoText()
-                        << "); rewriting it in place";
+    qCWarning(lcEngine).noquote() << u"%1 cannot be replaced atomically (%2); rewriting it in place"_s.arg(
+        staged.m_destination, errnoText(renameErrno));
     QFile source(staged.m_path);
     if (!source.open(QIODevice::ReadOnly))
         return makeError(ErrorCode::Io, u"cannot re-read %1"_s.arg(staged.m_path), staged.destination());

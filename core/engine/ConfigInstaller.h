@@ -39,6 +39,7 @@ public:
 
 private:
     friend class ConfigInstaller;
+    void discard(); // close, and remove unless installed
     QString m_path;
     QString m_destination;
     int m_fd = -1;
