@@ -5,6 +5,7 @@
 #include "BackendService.h"
 #include "DriftDetector.h"
 #include "EmbeddedEngineLink.h"
+#include "EtcdMembership.h"
 #include "NodeConnection.h"
 #include "NodeInventory.h"
 #include "RemoteEngineLink.h"
@@ -109,6 +110,8 @@ void ClusterSession::open(const QString& etcdPassword)
                                               false);
                     });
             m_mirror->start();
+            m_membership = new EtcdMembership(m_kv, this);
+            m_membership->start();
             connectEngine();
             connectNodes();
             Q_EMIT opened();

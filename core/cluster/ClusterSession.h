@@ -17,6 +17,7 @@ class BackendService;
 class DriftDetector;
 class Engine;
 class EngineLink;
+class EtcdMembership;
 class NodeConnection;
 class NodeInventory;
 class UpstreamProber;
@@ -46,6 +47,7 @@ public:
     NodeInventory* inventory() const { return m_inventory; }
     BackendService* backendService() const { return m_service; }
     DriftDetector* drift() const { return m_drift; }
+    EtcdMembership* membership() const { return m_membership; } // after opened()
     AskpassServer* askpass() const { return m_askpass; }
     const QByteArray& prefix() const { return m_profile.prefix; }
 
@@ -63,16 +65,17 @@ private:
     void connectNodes();
 
     ClusterProfile m_profile;
-    EtcdKv* m_kv = nullptr;               // Owned (child).
-    PrefixMirror* m_mirror = nullptr;     // Owned (child).
-    Engine* m_embeddedEngine = nullptr;   // Owned (child), when the profile runs the engine in the app.
-    EngineLink* m_engineLink = nullptr;   // Owned (child).
-    UpstreamProber* m_prober = nullptr;   // Owned (child).
-    QList<NodeConnection*> m_nodes;       // Owned (children).
-    NodeInventory* m_inventory = nullptr; // Owned (child).
-    BackendService* m_service = nullptr;  // Owned (child).
-    DriftDetector* m_drift = nullptr;     // Owned (child).
-    AskpassServer* m_askpass = nullptr;   // Owned (child).
+    EtcdKv* m_kv = nullptr;                 // Owned (child).
+    PrefixMirror* m_mirror = nullptr;       // Owned (child).
+    Engine* m_embeddedEngine = nullptr;     // Owned (child), when the profile runs the engine in the app.
+    EngineLink* m_engineLink = nullptr;     // Owned (child).
+    UpstreamProber* m_prober = nullptr;     // Owned (child).
+    QList<NodeConnection*> m_nodes;         // Owned (children).
+    NodeInventory* m_inventory = nullptr;   // Owned (child).
+    BackendService* m_service = nullptr;    // Owned (child).
+    DriftDetector* m_drift = nullptr;       // Owned (child).
+    AskpassServer* m_askpass = nullptr;     // Owned (child).
+    EtcdMembership* m_membership = nullptr; // Owned (child).
     SshTunnelOptions m_sshOptions;
 };
 

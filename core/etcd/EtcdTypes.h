@@ -51,6 +51,7 @@ struct EtcdMember
     QStringList peerUrls;
     QStringList clientUrls;
     bool isLearner = false;
+    bool operator==(const EtcdMember&) const = default;
 };
 
 struct EtcdStatus

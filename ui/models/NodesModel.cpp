@@ -3,6 +3,7 @@
 #include "NodesModel.h"
 
 #include "core/cluster/ClusterSession.h"
+#include "core/cluster/EtcdMembership.h"
 #include "core/cluster/NodeConnection.h"
 #include "core/cluster/NodeInventory.h"
 
@@ -29,6 +30,12 @@ void NodesModel::setSession(ClusterSession* session)
         connect(n, &NodeConnection::stateChanged, this, [this, n] { nodeChanged(n->profile().name); });
     }
     connect(session->inventory(), &NodeInventory::nodeChanged, this, &NodesModel::nodeChanged);
+    if (EtcdMembership* members = session->membership()) {
+        connect(members, &EtcdMembership::changed, this, [this] {
+            if (rowCount() > 0)
+                Q_EMIT dataChanged(index(0, EtcdMember), index(rowCount() - 1, EtcdMember));
+        });
+    }
     connect(session->inventory(), &NodeInventory::backendsChanged, this, [this] {
         if (rowCount() > 0)
             Q_EMIT dataChanged(index(0, Backends), index(rowCount() - 1, Backends));
@@ -85,6 +92,8 @@ QVariant NodesModel::data(const QModelIndex& index, int role) const
             break;
         case Docker:
             return ready ? node->dockerVersion().version : QString();
+        case EtcdMember:
+            return etcdMember(node->profile().publishAddress);
         case Containers:
             return ready ? tr("%1 running of %2")
                                .arg(m_session->inventory()->runningCount(name))
@@ -124,6 +133,15 @@ QVariant NodesModel::data(const QModelIndex& index, int role) const
     return {};
 }
 
+QString NodesModel::etcdMember(const QString& address) const
+{
+    const EtcdMembership* members = m_session ? m_session->membership() : nullptr;
+    if (!members || !members->isKnown())
+        return members && !members->error().isEmpty() ? tr("unknown (%1)").arg(members->error()) : QString();
+    const QString name = members->memberAt(address);
+    return name.isEmpty() ? tr("no") : tr("yes (%1)").arg(name);
+}
+
 QVariant NodesModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
@@ -139,6 +157,8 @@ QVariant NodesModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Connection");
     case Docker:
         return tr("Docker");
+    case EtcdMember:
+        return tr("etcd member");
     case Containers:
         return tr("Containers");
     case Backends:

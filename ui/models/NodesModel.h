@@ -22,6 +22,7 @@ public:
         Address,
         Connection,
         Docker,
+        EtcdMember,
         Containers,
         Backends,
         ColumnCount
@@ -41,6 +42,7 @@ public:
 
 private:
     void nodeChanged(const QString& name);
+    QString etcdMember(const QString& address) const;
 
     QPointer<ClusterSession> m_session;
 };
