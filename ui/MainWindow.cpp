@@ -4,6 +4,7 @@
 
 #include "BackendActions.h"
 #include "Dialogs.h"
+#include "HelpMenu.h"
 #include "SecretStore.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/EngineLink.h"
@@ -188,6 +189,13 @@ void MainWindow::createActions()
         }
     });
     file->addSeparator();
+    QAction* exportConfig = file->addAction(tr("&Export nginx.conf…"), m_config, &ConfigView::exportConfig);
+    exportConfig->setObjectName(u"actionExportConfig"_s);
+    exportConfig->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction* exportBundle = file->addAction(tr("Export &bundle…"), m_config, &ConfigView::exportBundle);
+    exportBundle->setObjectName(u"actionExportBundle"_s);
+    exportBundle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setObjectName(u"actionQuit"_s);
@@ -202,13 +210,6 @@ void MainWindow::createActions()
         go->setVisible(false);
         addAction(go);
     }
-    QAction* exportConfig = file->addAction(tr("&Export nginx.conf…"), m_config, &ConfigView::exportConfig);
-    exportConfig->setObjectName(u"actionExportConfig"_s);
-    exportConfig->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    QAction* exportBundle = file->addAction(tr("Export &bundle…"), m_config, &ConfigView::exportBundle);
-    exportBundle->setObjectName(u"actionExportBundle"_s);
-    exportBundle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    file->insertSeparator(quit);
     QAction* refresh = view->addAction(tr("&Refresh engine status"), this, [this] {
         if (m_session && m_session->engine())
             m_session->engine()->refresh();
@@ -217,6 +218,11 @@ void MainWindow::createActions()
     QAction* copy = view->addAction(tr("&Copy event log"), this, &MainWindow::copyLog);
     copy->setObjectName(u"actionCopyLog"_s);
     copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+
+    QMenu* backend = menuBar()->addMenu(tr("Bac&kend"));
+    backend->setObjectName(u"menuBackend"_s);
+    backend->addActions(m_actions->actions());
+    addHelpMenu(this);
 }
 
 void MainWindow::editProfile(bool current)

@@ -9,6 +9,7 @@
 #include "tests/engine/EngineFixture.h"
 #include "tests/support/Await.h"
 #include "ui/Dialogs.h"
+#include "ui/HelpMenu.h"
 #include "ui/MainWindow.h"
 #include "ui/SecretStore.h"
 #include "ui/dialogs/ProfileDialog.h"
@@ -17,10 +18,12 @@
 
 #include <QDirIterator>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -54,6 +57,7 @@ private Q_SLOTS:
     void initTestCase();
     void profilePasswordGoesToTheKeychainOnly();
     void seedBackendsAppearAndExportMatchesTheEngine();
+    void shortcutsAreUniqueAndListed();
 
 private:
     EngineFixture m_f;
@@ -166,6 +170,51 @@ void TestMainWindow::seedBackendsAppearAndExportMatchesTheEngine()
     QTRY_VERIFY(QFile::exists(exported));
     QCOMPARE(readFile(exported), readFile(e.nginx.dest)); // byte-identical to what the engine rendered
     QVERIFY(readFile(exported).contains("upstream backend {"));
+}
+
+void TestMainWindow::shortcutsAreUniqueAndListed()
+{
+    MainWindow window;
+    // Every shortcut belongs to one action (the same action may sit in a menu, a toolbar and a
+    // context menu); two actions on one key would make Qt fire neither.
+    QHash<QString, QString> owner;
+    QSet<const QAction*> seen;
+    for (const QAction* a : window.findChildren<QAction*>()) {
+        if (a->shortcut().isEmpty() || seen.contains(a))
+            continue;
+        seen.insert(a);
+        const QString key = a->shortcut().toString();
+        QVERIFY2(!owner.contains(key),
+                 qPrintable(u"%1 is on both \"%2\" and \"%3\""_s.arg(key, owner.value(key), a->text())));
+        owner.insert(key, a->text());
+    }
+    QVERIFY2(seen.size() >= 15, qPrintable(u"only %1 shortcuts"_s.arg(seen.size())));
+    // Menu mnemonics (Alt+letter) must not collide with the tabs' either.
+    QSet<QChar> mnemonics;
+    auto mnemonic = [](const QString& text) {
+        const qsizetype at = text.indexOf(u'&');
+        return at >= 0 && at + 1 < text.size() ? text.at(at + 1).toLower() : QChar();
+    };
+    for (const QAction* top : window.menuBar()->actions()) {
+        const QChar m = mnemonic(top->text());
+        QVERIFY2(!m.isNull() && !mnemonics.contains(m), qPrintable(top->text()));
+        mnemonics.insert(m);
+    }
+    auto* tabs = window.findChild<QTabWidget*>();
+    QVERIFY(tabs);
+    for (int i = 0; i < tabs->count(); ++i) {
+        const QChar m = mnemonic(tabs->tabText(i));
+        QVERIFY2(!mnemonics.contains(m),
+                 qPrintable(u"Alt+%1: tab \"%2\" and a menu"_s.arg(m, tabs->tabText(i))));
+        mnemonics.insert(m);
+    }
+    // Help → Keyboard shortcuts lists the main actions with their keys.
+    const QString summary = shortcutSummary(&window);
+    for (const QString& expected : {u"Start backend…"_s, u"Drain and stop"_s, u"Export nginx.conf…"_s,
+                                    u"New cluster profile…"_s, u"Keyboard shortcuts"_s})
+        QVERIFY2(summary.contains(expected), qPrintable(summary));
+    QVERIFY2(summary.contains(QKeySequence(Qt::CTRL | Qt::Key_E).toString(QKeySequence::NativeText)),
+             qPrintable(summary));
 }
 
 QTEST_MAIN(TestMainWindow)
