@@ -5,6 +5,7 @@
 #include "core/util/Logging.h"
 
 #include <QLocalSocket>
+#include <QScopeGuard>
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -92,6 +93,8 @@ HttpConnection::~HttpConnection()
 
 void HttpConnection::open()
 {
+    m_opening = true;
+    auto opening = qScopeGuard([this] { m_opening = false; });
     switch (m_endpoint.transport) {
     case HttpEndpoint::Transport::Unix:
         static_cast<QLocalSocket*>(m_device)->connectToServer(m_endpoint.socketPath);
@@ -146,6 +149,13 @@ void HttpConnection::onError(const QString& error, bool tls)
     m_closedEmitted = true;
     m_open = false;
     qCDebug(lcHttp) << m_endpoint.toString() << "connection error:" << error;
+    if (m_opening) {
+        // QLocalSocket fails synchronously for a missing socket file, inside the client's send():
+        // report it from the event loop, once the caller has connected to the reply.
+        QMetaObject::invokeMethod(
+            this, [this, error, tls] { Q_EMIT closed(error, tls); }, Qt::QueuedConnection);
+        return;
+    }
     Q_EMIT closed(error, tls);
 }
 

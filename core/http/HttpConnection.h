@@ -53,6 +53,7 @@ private:
     bool m_open = false;
     bool m_wasOpened = false;
     bool m_closedEmitted = false;
+    bool m_opening = false; // inside open(): a failure must not reach the client re-entrantly
 };
 
 } // namespace lbdeck

@@ -71,6 +71,7 @@ private Q_SLOTS:
     void tlsRejectsUnknownCa();
     void redirectIsRefused();
     void connectionRefusedNamesEndpoint();
+    void missingUnixSocketFailsThroughTheReply();
     void timeout();
     void abortAndContextDestruction();
     void malformedResponseIsAnError();
@@ -212,6 +213,22 @@ void TestHttpClient::connectionRefusedNamesEndpoint()
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::Network);
     QVERIFY2(r.error().where.contains(u"127.0.0.1:%1"_s.arg(port)), qPrintable(r.error().toString()));
+}
+
+// QLocalSocket fails inside connectToServer() for a missing file; the failure must still arrive as
+// the reply's finished(), after send() returned, and not be lost before anyone listens.
+void TestHttpClient::missingUnixSocketFailsThroughTheReply()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"no-such/docker.sock"_s);
+    HttpClient client(HttpEndpoint::unixSocket(path));
+    auto r = fetch(client, "/version", 2000);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::Network);
+    QVERIFY2(r.error().message.contains(u"cannot connect"_s), qPrintable(r.error().toString()));
+    QVERIFY2(r.error().where.contains(path), qPrintable(r.error().toString()));
+    QCOMPARE(client.connectionCount(), 0);
 }
 
 void TestHttpClient::timeout()

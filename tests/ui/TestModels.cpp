@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SPDX-FileCopyrightText: lbdeck contributors
 // Every item model under QAbstractItemModelTester, fed the way the app feeds it.
+#include "core/cluster/ClusterSession.h"
+#include "core/cluster/NodeConnection.h"
+#include "tests/testbed/EtcdServer.h"
 #include "ui/models/BackendsModel.h"
 #include "ui/models/EventLogModel.h"
 #include "ui/models/LedgerModel.h"
+#include "ui/models/NodesModel.h"
 #include "ui/models/UpstreamsModel.h"
 
 #include <QAbstractItemModelTester>
@@ -22,6 +26,7 @@ private Q_SLOTS:
     void eventLogIsBounded();
     void ledgerAppends();
     void upstreamsMergeLiveAndWanted();
+    void nodesShowConnectionAndMembership();
 };
 
 void TestModels::backendsFollowChangesRowByRow()
@@ -103,6 +108,37 @@ void TestModels::upstreamsMergeLiveAndWanted()
     model.update({u"127.0.1.3:8001"_s, u"127.0.1.4:8003"_s}, {u"127.0.1.3:8001"_s, u"127.0.1.4:8003"_s});
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.index(1, UpstreamsModel::Live).data().toString(), u"serving"_s);
+}
+
+void TestModels::nodesShowConnectionAndMembership()
+{
+    testbed::EtcdServer etcd;
+    const QString started = etcd.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    ClusterProfile profile;
+    profile.etcd.endpoints = {etcd.clientUrl()};
+    // Nodes that cannot connect: the model must show why, and the etcd member column by address.
+    profile.nodes = {{u"node-a"_s, u"127.0.0.1"_s, u"unix:///nonexistent/lbdeck/docker.sock"_s},
+                     {u"node-b"_s, u"127.0.1.2"_s, u"gopher://127.0.1.2"_s}};
+    ClusterSession session(profile);
+    QSignalSpy opened(&session, &ClusterSession::opened);
+    session.open();
+    QVERIFY(opened.wait(10000));
+    NodesModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setSession(&session);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0, NodesModel::Node).data().toString(), u"node-a"_s);
+    QTRY_COMPARE(model.index(0, NodesModel::Connection).data().toString(), u"failed"_s);
+    QVERIFY2(
+        model.index(0, NodesModel::Connection).data(Qt::ToolTipRole).toString().contains(u"nonexistent"_s),
+        qPrintable(model.index(0, 0).data(Qt::ToolTipRole).toString()));
+    QTRY_COMPARE(model.index(1, NodesModel::Connection).data().toString(), u"failed"_s);
+    QVERIFY(model.index(1, 0).data(Qt::ToolTipRole).toString().contains(u"ssh://"_s)); // says what works
+    QVERIFY(!model.index(1, 0).data(NodesModel::ReadyRole).toBool());
+    QTRY_COMPARE(model.index(0, NodesModel::EtcdMember).data().toString(), u"yes (lbdeck-test)"_s);
+    QCOMPARE(model.index(1, NodesModel::EtcdMember).data().toString(), u"no"_s);
+    QCOMPARE(model.index(0, NodesModel::Docker).data().toString(), QString()); // nothing made up
 }
 
 QTEST_MAIN(TestModels)
