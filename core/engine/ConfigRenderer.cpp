@@ -23,6 +23,30 @@ namespace {
 const QString HashMark = u"@LBDECK-CONFIG-HASH@"_s;
 const QString RevisionMark = u"@LBDECK-REVISION@"_s;
 
+// The text with the stand-ins filled in, in one pass (a 10,000-backend file is 300 KB).
+QByteArray fillMarks(const QByteArray& canonical, const QByteArray& hash, const QByteArray& revision)
+{
+    static const QByteArray hashMark = HashMark.toLatin1();
+    static const QByteArray revisionMark = RevisionMark.toLatin1();
+    static const QByteArray common = "@LBDECK-";
+    QByteArray out;
+    out.reserve(canonical.size() + 64);
+    qsizetype from = 0;
+    for (qsizetype at = canonical.indexOf(common); at >= 0; at = canonical.indexOf(common, at + 1)) {
+        const QByteArrayView rest = QByteArrayView(canonical).sliced(at);
+        const QByteArray* with = rest.startsWith(hashMark)       ? &hash
+                                 : rest.startsWith(revisionMark) ? &revision
+                                                                 : nullptr;
+        if (!with)
+            continue;
+        out.append(QByteArrayView(canonical).sliced(from, at - from)).append(*with);
+        from = at + (with == &hash ? hashMark.size() : revisionMark.size());
+        at = from - 1;
+    }
+    out.append(QByteArrayView(canonical).sliced(from));
+    return out;
+}
+
 } // namespace
 
 QString ConfigRenderer::builtinTemplateText()
@@ -84,9 +108,8 @@ Result<RenderedConfig> ConfigRenderer::render(const QList<ValidatedSource>& sour
         QStringList prefixes;
         for (const ValidatedSource& s : sources) {
             prefixes << QString::fromUtf8(s.prefix);
-            backends.reserve(backends.size() + size_t(s.values.size()));
-            for (auto it = s.values.keyBegin(); it != s.values.keyEnd(); ++it)
-                backends.push_back(*it);
+            const std::vector<QString>& values = s.values.sorted();
+            backends.insert(backends.end(), values.cbegin(), values.cend());
         }
         if (sources.size() > 1) {
             std::sort(backends.begin(), backends.end());
@@ -141,9 +164,7 @@ Result<RenderedConfig> ConfigRenderer::render(const QList<ValidatedSource>& sour
     out.canonical = text->toUtf8();
     out.hash = QString::fromLatin1(
         QCryptographicHash::hash(out.canonical, QCryptographicHash::Blake2b_256).toHex().left(16));
-    out.text = out.canonical;
-    out.text.replace(HashMark.toLatin1(), out.hash.toLatin1())
-        .replace(RevisionMark.toLatin1(), QByteArray::number(revision));
+    out.text = fillMarks(out.canonical, out.hash.toLatin1(), QByteArray::number(revision));
     return out;
 }
 

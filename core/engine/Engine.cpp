@@ -38,7 +38,7 @@ QStringList acceptedValues(const QList<ValidatedSource>& sources)
 {
     QStringList values;
     for (const ValidatedSource& s : sources)
-        values += s.values.keys(); // sorted already
+        values += s.values.toStringList(); // sorted already
     if (sources.size() > 1) {
         values.sort();
         values.removeDuplicates();

@@ -53,32 +53,30 @@ Result<QString> validateValue(QByteArrayView value, SourceKind kind)
 
 namespace {
 
-// One key's verdict: into accepted, or into rejected with the reason. True when accepted.
-bool judge(ValidatedSource& out, const EngineSource& source, const QByteArray& key, const QByteArray& value)
+// One key's verdict: into accepted, or into rejected with the reason. The accepted value, or null.
+const QString* judge(ValidatedSource& out, const EngineSource& source, const QByteArray& key,
+                     const QByteArray& value)
 {
     const QString k = QString::fromUtf8(key);
     // Templates may print keys too (confd's base .Key): they obey the same token rules.
     if (Result<QString> checked = validateValue(key, SourceKind::Raw); !checked) {
         out.rejected.insert(k, {printable(key), printable(value), u"key "_s + checked.error().message});
-        return false;
+        return nullptr;
     }
     Result<QString> v = validateValue(value, source.kind);
     if (!v) {
         out.rejected.insert(k, {k, printable(value), v.error().message});
-        return false;
+        return nullptr;
     }
-    out.accepted.insert(k, *v);
-    ++out.values[*v];
-    return true;
+    return &*out.accepted.insert(k, *v);
 }
 
-void forget(ValidatedSource& validated, const QString& key)
+// Drops key's verdict; the value it held, if accepted, is recorded as gone.
+void forget(ValidatedSource& validated, const QString& key, std::vector<std::pair<bool, QString>>& steps)
 {
     const auto it = validated.accepted.constFind(key);
     if (it != validated.accepted.cend()) {
-        const auto v = validated.values.find(*it);
-        if (v != validated.values.end() && --*v <= 0)
-            validated.values.erase(v);
+        steps.emplace_back(false, *it);
         validated.accepted.erase(it);
     }
     validated.rejected.remove(key);
@@ -92,8 +90,13 @@ ValidatedSource validateSource(const EngineSource& source, const QMap<QByteArray
     ValidatedSource out;
     out.prefix = source.prefix;
     out.revision = revision;
-    for (auto it = entries.cbegin(); it != entries.cend(); ++it)
-        judge(out, source, it.key(), it->value);
+    std::vector<QString> values;
+    values.reserve(std::size_t(entries.size()));
+    for (auto it = entries.cbegin(); it != entries.cend(); ++it) {
+        if (const QString* v = judge(out, source, it.key(), it->value))
+            values.push_back(*v);
+    }
+    out.values = ValueSet::fromValues(std::move(values));
     return out;
 }
 
@@ -103,11 +106,29 @@ QList<Rejection> applyChanges(ValidatedSource& validated, const EngineSource& so
     QList<Rejection> fresh;
     validated.prefix = source.prefix;
     validated.revision = qMax(validated.revision, revision);
+    // The accepted values as they come and go, in order: the same key may change twice in a batch.
+    std::vector<std::pair<bool, QString>> steps; // true: one more key holds it
     for (const KvChange& c : changes) {
         const QString k = QString::fromUtf8(c.key);
-        forget(validated, k);
-        if (c.after && !judge(validated, source, c.key, *c.after))
+        forget(validated, k, steps);
+        if (!c.after)
+            continue;
+        if (const QString* v = judge(validated, source, c.key, *c.after))
+            steps.emplace_back(true, *v);
+        else
             fresh.append(validated.rejected.value(k));
+    }
+    // A few changes shift the sorted values in place; a flood (a resync) sorts them once instead.
+    if (steps.size() > 256) {
+        std::vector<QString> all(validated.accepted.cbegin(), validated.accepted.cend());
+        validated.values = ValueSet::fromValues(std::move(all));
+        return fresh;
+    }
+    for (const auto& [added, value] : steps) {
+        if (added)
+            validated.values.add(value);
+        else
+            validated.values.remove(value);
     }
     return fresh;
 }

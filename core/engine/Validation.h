@@ -3,6 +3,7 @@
 #pragma once
 
 #include "EngineConfig.h"
+#include "ValueSet.h"
 #include "core/etcd/EtcdTypes.h"
 #include "core/etcd/PrefixMirror.h"
 
@@ -23,7 +24,7 @@ struct ValidatedSource
     QByteArray prefix;
     QMap<QString, QString> accepted;   // full key -> value as it goes into the config
     QMap<QString, Rejection> rejected; // full key -> why it was left out
-    QMap<QString, int> values;         // the accepted values, sorted, with how many keys hold each
+    ValueSet values;                   // the accepted values, sorted, with how many keys hold each
     qint64 revision = 0;
 };
 
