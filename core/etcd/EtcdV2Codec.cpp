@@ -71,7 +71,7 @@ std::optional<ApiError> parseApiError(const QByteArray& body)
     e.errorCode = o->value(u"errorCode"_s).toInt();
     e.message = o->value(u"message"_s).toString();
     e.cause = o->value(u"cause"_s).toString();
-    e.index = qint64(o->value(u"index"_s).toDouble());
+    e.index = etcdv3::parseInt(o->value(u"index"_s), "index").valueOr(0); // a bad index is no index
     return e;
 }
 

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "EtcdV3Codec.h"
 
+#include <cmath>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -188,8 +190,9 @@ Result<qint64> parseInt(const QJsonValue& value, const char* field)
         return v;
     }
     if (value.isDouble()) {
+        // Only whole numbers inside qint64's range: a cast of anything else is undefined behaviour.
         const double d = value.toDouble();
-        if (d != double(qint64(d)))
+        if (!(d >= -0x1p63 && d < 0x1p63) || d != std::trunc(d))
             return protocolError(u"field \"%1\" is not an integer"_s.arg(QLatin1StringView(field)));
         return qint64(d);
     }
