@@ -426,6 +426,10 @@ int main(int argc, char** argv)
     bench::report(u"reconcile.engine.rss.started"_s, double(atStart.rssKb) / 1024.0, u"MB"_s);
     bench::report(u"reconcile.engine.rss.after_singles"_s, double(afterSingles.rssKb) / 1024.0, u"MB"_s);
     bench::report(u"reconcile.engine.rss.after_burst"_s, double(afterBurst.rssKb) / 1024.0, u"MB"_s);
+    // The high-water mark as it stood after each phase: which phase set the peak.
+    bench::report(u"reconcile.engine.peak_rss.started"_s, double(atStart.peakRssKb) / 1024.0, u"MB"_s);
+    bench::report(u"reconcile.engine.peak_rss.after_singles"_s, double(afterSingles.peakRssKb) / 1024.0, u"MB"_s);
+    bench::report(u"reconcile.engine.peak_rss.after_burst"_s, double(afterBurst.peakRssKb) / 1024.0, u"MB"_s);
     bench::report(u"reconcile.engine.rss"_s, double(last.rssKb) / 1024.0, u"MB"_s);
     bench::report(u"reconcile.engine.peak_rss"_s, double(last.peakRssKb) / 1024.0, u"MB"_s);
     bench::report(u"reconcile.render.10000_backends.p50"_s, render50, u"ms"_s);

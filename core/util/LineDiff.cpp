@@ -26,68 +26,145 @@ struct Edit
     int b; // line in after (Equal, Insert)
 };
 
-// Edits beyond this and the diff is summarized instead: the trace grows with the square of it.
+// Edits beyond this and the diff is summarized instead: the time grows with lines times edits.
 constexpr int MaxEdits = 2000;
 
-// Myers' greedy algorithm. The trace keeps, for each d, only the diagonals -d..d that step can
-// reach (d^2 entries in all, not d * (n + m)). Empty and tooLarge when over MaxEdits.
+// Myers' O(ND) diff in linear space: find the middle snake of the shortest edit script by running
+// the greedy search from both ends at once, then solve the two halves the same way. Memory is a
+// few arrays of n + m ints whatever the number of edits (keeping the whole trace of the greedy
+// search costs d^2: 4 MB for a 1,000-server burst). Sets tooLarge when an edit script would be
+// longer than MaxEdits.
+class Differ
+{
+public:
+    Differ(const QList<QByteArray>& a, const QList<QByteArray>& b)
+        : m_a(a)
+        , m_b(b)
+    {}
+    bool tooLarge = false;
+    std::vector<Edit> edits;
+
+    void diff(int a0, int a1, int b0, int b1)
+    {
+        if (tooLarge)
+            return;
+        while (a0 < a1 && b0 < b1 && m_a[a0] == m_b[b0])
+            edits.push_back({Op::Equal, a0++, b0++});
+        int common = 0;
+        while (a1 - common > a0 && b1 - common > b0 && m_a[a1 - 1 - common] == m_b[b1 - 1 - common])
+            ++common;
+        a1 -= common;
+        b1 -= common;
+        if (a0 == a1) {
+            for (int y = b0; y < b1; ++y)
+                edits.push_back({Op::Insert, a0, y});
+        } else if (b0 == b1) {
+            for (int x = a0; x < a1; ++x)
+                edits.push_back({Op::Delete, x, b0});
+        } else {
+            int x = 0;
+            int y = 0;
+            if (middleSnake(a0, a1, b0, b1, x, y)) {
+                diff(a0, x, b0, y);
+                diff(x, a1, y, b1);
+            } else if (!tooLarge) { // nothing in common
+                for (int i = a0; i < a1; ++i)
+                    edits.push_back({Op::Delete, i, b0});
+                for (int j = b0; j < b1; ++j)
+                    edits.push_back({Op::Insert, a1, j});
+            }
+        }
+        for (int i = 0; i < common; ++i)
+            edits.push_back({Op::Equal, a1 + i, b1 + i});
+    }
+
+private:
+    // Where the forward and the reverse search meet: a split point (x, y) on an optimal path.
+    bool middleSnake(int a0, int a1, int b0, int b1, int& splitX, int& splitY)
+    {
+        const int n = a1 - a0;
+        const int m = b1 - b0;
+        const int maxD = (n + m + 1) / 2;
+        const int offset = maxD;
+        const int length = 2 * maxD + 2;
+        std::vector<int> v1(size_t(length), -1);
+        std::vector<int> v2(size_t(length), -1);
+        v1[size_t(offset + 1)] = 0;
+        v2[size_t(offset + 1)] = 0;
+        const int delta = n - m;
+        const bool front = (delta % 2) != 0; // the forward path meets the reverse one
+        int k1start = 0, k1end = 0, k2start = 0, k2end = 0;
+        for (int d = 0; d < maxD; ++d) {
+            if (2 * d > MaxEdits) { // the script is at least 2d edits long
+                tooLarge = true;
+                return false;
+            }
+            for (int k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
+                const int i1 = offset + k1;
+                int x1 = (k1 == -d || (k1 != d && v1[size_t(i1 - 1)] < v1[size_t(i1 + 1)]))
+                             ? v1[size_t(i1 + 1)]
+                             : v1[size_t(i1 - 1)] + 1;
+                int y1 = x1 - k1;
+                while (x1 < n && y1 < m && m_a[a0 + x1] == m_b[b0 + y1]) {
+                    ++x1;
+                    ++y1;
+                }
+                v1[size_t(i1)] = x1;
+                if (x1 > n) {
+                    k1end += 2;
+                } else if (y1 > m) {
+                    k1start += 2;
+                } else if (front) {
+                    const int i2 = offset + delta - k1;
+                    if (i2 >= 0 && i2 < length && v2[size_t(i2)] != -1 && x1 >= n - v2[size_t(i2)]) {
+                        splitX = a0 + x1;
+                        splitY = b0 + y1;
+                        return true;
+                    }
+                }
+            }
+            for (int k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
+                const int i2 = offset + k2;
+                int x2 = (k2 == -d || (k2 != d && v2[size_t(i2 - 1)] < v2[size_t(i2 + 1)]))
+                             ? v2[size_t(i2 + 1)]
+                             : v2[size_t(i2 - 1)] + 1;
+                int y2 = x2 - k2;
+                while (x2 < n && y2 < m && m_a[a1 - 1 - x2] == m_b[b1 - 1 - y2]) {
+                    ++x2;
+                    ++y2;
+                }
+                v2[size_t(i2)] = x2;
+                if (x2 > n) {
+                    k2end += 2;
+                } else if (y2 > m) {
+                    k2start += 2;
+                } else if (!front) {
+                    const int i1 = offset + delta - k2;
+                    if (i1 >= 0 && i1 < length && v1[size_t(i1)] != -1) {
+                        const int x1 = v1[size_t(i1)];
+                        const int y1 = offset + x1 - i1;
+                        if (x1 >= n - x2) {
+                            splitX = a0 + x1;
+                            splitY = b0 + y1;
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    const QList<QByteArray>& m_a;
+    const QList<QByteArray>& m_b;
+};
+
 std::vector<Edit> diffLines(const QList<QByteArray>& a, const QList<QByteArray>& b, bool& tooLarge)
 {
-    const int n = int(a.size());
-    const int m = int(b.size());
-    const int max = qMin(n + m, MaxEdits);
-    const int offset = max + 1;
-    std::vector<int> v(size_t(2 * max + 3), 0);
-    std::vector<std::vector<int>> trace; // trace[d][k + d] = v[k] before step d
-    int found = -1;
-    for (int d = 0; d <= max && found < 0; ++d) {
-        trace.emplace_back(v.begin() + (offset - d), v.begin() + (offset + d + 1));
-        for (int k = -d; k <= d; k += 2) {
-            int x = (k == -d || (k != d && v[size_t(offset + k - 1)] < v[size_t(offset + k + 1)]))
-                        ? v[size_t(offset + k + 1)]
-                        : v[size_t(offset + k - 1)] + 1;
-            int y = x - k;
-            while (x < n && y < m && a[x] == b[y]) {
-                ++x;
-                ++y;
-            }
-            v[size_t(offset + k)] = x;
-            if (x >= n && y >= m) {
-                found = d;
-                break;
-            }
-        }
-    }
-    tooLarge = found < 0;
-    if (tooLarge)
-        return {};
-    std::vector<Edit> edits;
-    int x = n;
-    int y = m;
-    for (int d = found; d > 0; --d) {
-        const std::vector<int>& pv = trace[size_t(d)];
-        auto at = [&](int k) { return pv[size_t(k + d)]; };
-        const int k = x - y;
-        const bool down = k == -d || (k != d && at(k - 1) < at(k + 1));
-        const int prevK = down ? k + 1 : k - 1;
-        const int prevX = at(prevK);
-        const int prevY = prevX - prevK;
-        while (x > prevX && y > prevY) {
-            --x;
-            --y;
-            edits.push_back({Op::Equal, x, y});
-        }
-        if (down)
-            edits.push_back({Op::Insert, x, --y});
-        else
-            edits.push_back({Op::Delete, --x, y});
-    }
-    while (x > 0 && y > 0) {
-        --x;
-        --y;
-        edits.push_back({Op::Equal, x, y});
-    }
-    return {edits.rbegin(), edits.rend()};
+    Differ differ(a, b);
+    differ.diff(0, int(a.size()), 0, int(b.size()));
+    tooLarge = differ.tooLarge;
+    return tooLarge ? std::vector<Edit>() : std::move(differ.edits);
 }
 
 // When every line of `small` appears in `big` in order, the diff is only insertions (or only
