@@ -428,7 +428,8 @@ int main(int argc, char** argv)
     bench::report(u"reconcile.engine.rss.after_burst"_s, double(afterBurst.rssKb) / 1024.0, u"MB"_s);
     // The high-water mark as it stood after each phase: which phase set the peak.
     bench::report(u"reconcile.engine.peak_rss.started"_s, double(atStart.peakRssKb) / 1024.0, u"MB"_s);
-    bench::report(u"reconcile.engine.peak_rss.after_singles"_s, double(afterSingles.peakRssKb) / 1024.0, u"MB"_s);
+    bench::report(u"reconcile.engine.peak_rss.after_singles"_s, double(afterSingles.peakRssKb) / 1024.0,
+                  u"MB"_s);
     bench::report(u"reconcile.engine.peak_rss.after_burst"_s, double(afterBurst.peakRssKb) / 1024.0, u"MB"_s);
     bench::report(u"reconcile.engine.rss"_s, double(last.rssKb) / 1024.0, u"MB"_s);
     bench::report(u"reconcile.engine.peak_rss"_s, double(last.peakRssKb) / 1024.0, u"MB"_s);
