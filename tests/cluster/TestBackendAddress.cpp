@@ -24,8 +24,10 @@ void TestBackendAddress::accepted_data()
     QTest::newRow("loopback") << QByteArray("127.0.1.3:8001") << QStringLiteral("127.0.1.3:8001");
     QTest::newRow("max port") << QByteArray("10.0.0.1:65535") << QStringLiteral("10.0.0.1:65535");
     QTest::newRow("ipv6") << QByteArray("[::1]:80") << QStringLiteral("[::1]:80");
-    QTest::newRow("ipv6 canonical") << QByteArray("[2001:DB8:0:0::1]:8080") << QStringLiteral("[2001:db8::1]:8080");
-    QTest::newRow("dns") << QByteArray("backend-1.example.com:8001") << QStringLiteral("backend-1.example.com:8001");
+    QTest::newRow("ipv6 canonical") << QByteArray("[2001:DB8:0:0::1]:8080")
+                                    << QStringLiteral("[2001:db8::1]:8080");
+    QTest::newRow("dns") << QByteArray("backend-1.example.com:8001")
+                         << QStringLiteral("backend-1.example.com:8001");
     QTest::newRow("single label") << QByteArray("apache:80") << QStringLiteral("apache:80");
 }
 
@@ -52,12 +54,15 @@ void TestBackendAddress::rejected_data()
     QTest::newRow("space") << QByteArray("10.0.0.1 :80") << QStringLiteral("space");
     QTest::newRow("semicolon") << QByteArray("10.0.0.1:80;") << QStringLiteral("';'");
     QTest::newRow("brace") << QByteArray("10.0.0.1:80}") << QStringLiteral("brace");
-    QTest::newRow("newline") << QByteArray("10.0.0.1:80\ninclude /etc/passwd") << QStringLiteral("line break");
+    QTest::newRow("newline") << QByteArray("10.0.0.1:80\ninclude /etc/passwd")
+                             << QStringLiteral("line break");
     QTest::newRow("quote") << QByteArray("\"10.0.0.1:80\"") << QStringLiteral("quote");
     QTest::newRow("hash") << QByteArray("10.0.0.1:80#x") << QStringLiteral("'#'");
     QTest::newRow("dollar") << QByteArray("$host:80") << QStringLiteral("'$'");
     QTest::newRow("nul") << QByteArray("10.0.0.1:80\0x", 13) << QStringLiteral("control");
-    QTest::newRow("unicode") << QByteArray("b\xc3\xa4" "ckend:80") << QStringLiteral("non-ASCII");
+    QTest::newRow("unicode") << QByteArray("b\xc3\xa4"
+                                           "ckend:80")
+                             << QStringLiteral("non-ASCII");
     QTest::newRow("url") << QByteArray("http://10.0.0.1:80") << QStringLiteral("'/'");
     QTest::newRow("bad octet") << QByteArray("256.0.0.1:80") << QStringLiteral("IPv4");
     QTest::newRow("short ipv4") << QByteArray("10.0.1:80") << QStringLiteral("IPv4");

@@ -98,7 +98,8 @@ NodeConnection* TestBackends::sshNode(const QString& name, const QString& addres
     o.userKnownHostsFile = m_dir.filePath(u"user_known_hosts"_s);
     o.runtimeDirectory = m_dir.path();
     o.extraArgs = {u"-F"_s, u"/dev/null"_s};
-    const QString endpoint = u"ssh://%1@127.0.0.1:%2%3"_s.arg(m_ssh.user()).arg(m_ssh.port()).arg(m_docker.socketPath());
+    const QString endpoint =
+        u"ssh://%1@127.0.0.1:%2%3"_s.arg(m_ssh.user()).arg(m_ssh.port()).arg(m_docker.socketPath());
     auto* node = new NodeConnection({name, address, endpoint}, o, this);
     node->start();
     return node;
@@ -113,7 +114,8 @@ NodeConnection* TestBackends::unixNode(const QString& name, const QString& addre
 
 Result<QByteArray> TestBackends::etcdValue(const QByteArray& key)
 {
-    auto snap = await<KvSnapshot>([&](QObject* ctx, Callback<KvSnapshot> cb) { m_client->getPrefix(key, ctx, cb); });
+    auto snap =
+        await<KvSnapshot>([&](QObject* ctx, Callback<KvSnapshot> cb) { m_client->getPrefix(key, ctx, cb); });
     if (!snap)
         return snap.error();
     for (const KeyValue& kv : snap->kvs) {
@@ -128,7 +130,8 @@ void TestBackends::startAndStopOverSsh()
     NodeConnection* node = sshNode(u"node-b"_s, u"127.0.1.21"_s, m_knownHosts);
     QTRY_COMPARE_WITH_TIMEOUT(node->state(), NodeConnection::State::Ready, 20000);
     QVERIFY(node->tunnel());
-    BackendService service(m_client.get(), "/test/", BackendDefaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s},
+    BackendService service(m_client.get(), "/test/",
+                           BackendDefaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s},
                            OperationJournal(m_dir.filePath(u"journal-ssh.json"_s)));
     const quint16 port = freePort();
     BackendOperation* start = service.start(node, port);
@@ -140,7 +143,8 @@ void TestBackends::startAndStopOverSsh()
     QTRY_COMPARE_WITH_TIMEOUT(httpGet(u"127.0.1.21"_s, port, "/", &body), 200, 10000);
     QVERIFY2(body.contains("apache-" + QByteArray::number(port)), body.constData());
     QByteArray ps;
-    QCOMPARE(m_docker.docker({u"inspect"_s, u"-f"_s, u"{{.State.Running}} {{index .Config.Labels \"io.lbdeck.key\"}}"_s,
+    QCOMPARE(m_docker.docker({u"inspect"_s, u"-f"_s,
+                              u"{{.State.Running}} {{index .Config.Labels \"io.lbdeck.key\"}}"_s,
                               service.containerName(port)},
                              &ps),
              QString());
@@ -179,7 +183,8 @@ void TestBackends::startAndStopOverUnixSocket()
 {
     NodeConnection* node = unixNode(u"local"_s, u"127.0.1.22"_s);
     QTRY_COMPARE(node->state(), NodeConnection::State::Ready);
-    BackendService service(m_client.get(), "/test/", BackendDefaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s},
+    BackendService service(m_client.get(), "/test/",
+                           BackendDefaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s},
                            OperationJournal(m_dir.filePath(u"journal-unix.json"_s)));
     const quint16 port = freePort();
     VERIFY_OK(runOperation(service.start(node, port)));
@@ -216,7 +221,8 @@ void TestBackends::oneTunnelForAThousandCallsAndReconnect()
     QVERIFY(pid > 0);
     ::kill(pid_t(pid), SIGKILL);
     // The next call succeeds once the tunnel is back (it reconnects on its own).
-    QTRY_VERIFY_WITH_TIMEOUT(await<void>([&](QObject* c, Callback<void> cb) { node->docker()->ping(c, cb); }, 2000).ok(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        await<void>([&](QObject* c, Callback<void> cb) { node->docker()->ping(c, cb); }, 2000).ok(), 20000);
     QVERIFY(node->tunnel()->processId() != pid);
     QCOMPARE(sshProcessesFor(socket).size(), 1);
     delete node;
@@ -242,26 +248,32 @@ void TestBackends::resyncFindsEachDriftAndFixesIt()
     NodeConnection* node = unixNode(u"local"_s, u"127.0.1.25"_s);
     QTRY_COMPARE(node->state(), NodeConnection::State::Ready);
     const QString journalPath = m_dir.filePath(u"journal-drift.json"_s);
-    BackendService service(m_client.get(), "/drift/", BackendDefaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s},
+    BackendService service(m_client.get(), "/drift/",
+                           BackendDefaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s},
                            OperationJournal(journalPath));
     const quint16 pMissing = freePort(), pDead = freePort(), pWrong = freePort(), pStop = freePort();
     // 1. a running backend without its key
     VERIFY_OK(runOperation(service.start(node, pMissing)));
-    VERIFY_OK(await<qint64>([&](QObject* c, Callback<qint64> cb) { m_client->remove(service.keyOf(pMissing), c, cb); }));
+    VERIFY_OK(await<qint64>(
+        [&](QObject* c, Callback<qint64> cb) { m_client->remove(service.keyOf(pMissing), c, cb); }));
     // 2. a key whose container is gone
     VERIFY_OK(await<qint64>([&](QObject* c, Callback<qint64> cb) {
         m_client->put(service.keyOf(pDead), u"127.0.1.25:%1"_s.arg(pDead).toUtf8(), 0, c, cb);
     }));
     // 3. a key that says another address than the container publishes
     VERIFY_OK(runOperation(service.start(node, pWrong)));
-    VERIFY_OK(await<qint64>([&](QObject* c, Callback<qint64> cb) { m_client->put(service.keyOf(pWrong), "127.0.1.25:1", 0, c, cb); }));
+    VERIFY_OK(await<qint64>([&](QObject* c, Callback<qint64> cb) {
+        m_client->put(service.keyOf(pWrong), "127.0.1.25:1", 0, c, cb);
+    }));
     // 4. a stop interrupted after its journal entry and key deletion (lbdeck closed mid-stop)
     VERIFY_OK(runOperation(service.start(node, pStop)));
     QVERIFY(service.journal().add({u"local"_s, service.containerName(pStop), service.keyOf(pStop)}).ok());
-    VERIFY_OK(await<qint64>([&](QObject* c, Callback<qint64> cb) { m_client->remove(service.keyOf(pStop), c, cb); }));
+    VERIFY_OK(await<qint64>(
+        [&](QObject* c, Callback<qint64> cb) { m_client->remove(service.keyOf(pStop), c, cb); }));
 
     DriftDetector detector(m_client.get(), "/drift/", OperationJournal(journalPath));
-    auto drift = await<QList<DriftItem>>([&](QObject* c, Callback<QList<DriftItem>> cb) { detector.resync({node}, c, cb); });
+    auto drift = await<QList<DriftItem>>(
+        [&](QObject* c, Callback<QList<DriftItem>> cb) { detector.resync({node}, c, cb); });
     VERIFY_OK(drift);
     QCOMPARE(drift->size(), 4);
     QMap<DriftItem::Kind, QByteArray> found;
@@ -275,7 +287,8 @@ void TestBackends::resyncFindsEachDriftAndFixesIt()
         QVERIFY(!d.describe().isEmpty() && !d.fixDescription().isEmpty());
         VERIFY_OK(await<void>([&](QObject* c, Callback<void> cb) { detector.fix(d, node, c, cb); }));
     }
-    auto after = await<QList<DriftItem>>([&](QObject* c, Callback<QList<DriftItem>> cb) { detector.resync({node}, c, cb); });
+    auto after = await<QList<DriftItem>>(
+        [&](QObject* c, Callback<QList<DriftItem>> cb) { detector.resync({node}, c, cb); });
     VERIFY_OK(after);
     QCOMPARE(after->size(), 0);
     QCOMPARE(*etcdValue(service.keyOf(pMissing)), u"127.0.1.25:%1"_s.arg(pMissing).toUtf8());
@@ -293,7 +306,8 @@ void TestBackends::failedStartRollsBack()
 {
     NodeConnection* node = unixNode(u"local"_s, u"127.0.1.26"_s);
     QTRY_COMPARE(node->state(), NodeConnection::State::Ready);
-    BackendService service(m_client.get(), "/test/", BackendDefaults{u"lbdeck/no-such-image:1"_s, 80, u"apache-%1"_s},
+    BackendService service(m_client.get(), "/test/",
+                           BackendDefaults{u"lbdeck/no-such-image:1"_s, 80, u"apache-%1"_s},
                            OperationJournal(m_dir.filePath(u"journal-fail.json"_s)));
     const quint16 port = freePort();
     const Result<void> r = runOperation(service.start(node, port));
