@@ -47,25 +47,6 @@ QString execSubject(const QString& execId)
     return u"exec %1"_s.arg(execId.left(12));
 }
 
-template<typename T, typename Parse>
-Callback<QByteArray> decodeWith(Callback<T> callback, Parse parse, QString where)
-{
-    return [callback = std::move(callback), parse, where = std::move(where)](const Result<QByteArray>& body) {
-        if (!body) {
-            callback(body.error());
-            return;
-        }
-        Result<T> decoded = parse(*body);
-        if (!decoded) {
-            Error e = decoded.error();
-            e.where = where;
-            callback(e);
-            return;
-        }
-        callback(decoded);
-    };
-}
-
 // A bad argument is reported like any other failure: later, never from inside the call.
 template<typename T>
 bool rejectEmpty(const QString& value, const QString& what, const QString& where, QObject* context,

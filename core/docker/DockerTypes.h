@@ -2,8 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #pragma once
 
-// Callback<T> is the project's one async callback type; it lives with the etcd interface.
-#include "core/etcd/EtcdKv.h"
+#include "core/util/Callback.h"
 
 #include <QByteArray>
 #include <QDateTime>

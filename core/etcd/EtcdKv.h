@@ -3,16 +3,13 @@
 #pragma once
 
 #include "EtcdTypes.h"
-#include "core/util/Result.h"
+#include "core/util/Callback.h"
 
 #include <QObject>
 
 #include <functional>
 
 namespace lbdeck {
-
-template<typename T>
-using Callback = std::function<void(const Result<T>&)>;
 
 // A watch on a key prefix. Emits events in revision order; after a dropped connection it resumes
 // from the revision after the last one it delivered, so nothing is lost or repeated. When the

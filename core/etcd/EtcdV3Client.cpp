@@ -20,25 +20,6 @@ QString keySubject(const QByteArray& key)
     return u"key \"%1\""_s.arg(QString::fromUtf8(key.left(200)));
 }
 
-template<typename T, typename Parse>
-Callback<QByteArray> decodeWith(Callback<T> callback, Parse parse, QString where)
-{
-    return [callback = std::move(callback), parse, where = std::move(where)](const Result<QByteArray>& body) {
-        if (!body) {
-            callback(body.error());
-            return;
-        }
-        Result<T> decoded = parse(*body);
-        if (!decoded) {
-            Error e = decoded.error();
-            e.where = where;
-            callback(e);
-            return;
-        }
-        callback(decoded);
-    };
-}
-
 } // namespace
 
 struct EtcdV3Client::Call
