@@ -30,6 +30,7 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
+#include <QPointer>
 #include <QProcess>
 #include <QSettings>
 #include <QStatusBar>
@@ -263,9 +264,14 @@ void MainWindow::setSession(ClusterSession* session)
         m_actions->setSession(m_session);
         if (AskpassServer* askpass = m_session->askpass()) {
             connect(askpass, &AskpassServer::passwordRequested, this,
-                    [this](const QString& prompt, AskpassReply* reply) {
+                    [this](const QString& prompt, AskpassReply* asked) {
+                        // The dialog runs its own event loop: ssh may give up meanwhile and the
+                        // reply be deleted.
+                        const QPointer<AskpassReply> reply(asked);
                         bool ok = false;
                         const QString secret = dialogs::password(this, tr("SSH"), prompt, &ok);
+                        if (!reply)
+                            return;
                         if (ok)
                             reply->answer(secret);
                         else

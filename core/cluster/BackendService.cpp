@@ -254,7 +254,7 @@ BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 por
                 return done(makeError(ErrorCode::Unavailable, u"the engine went away"_s));
             }
             link->refresh();
-            if (link->isReachable() && !link->liveValues().contains(address)) {
+            if (link->isReachable() && !link->isLive(address)) {
                 poll->deleteLater();
                 return done({});
             }
@@ -273,19 +273,24 @@ BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 por
             return done(nodeNotReady(n));
         auto clock = std::make_shared<QElapsedTimer>();
         clock->start();
+        // The pending exec or timer holds the check alive; the check itself only refers to itself
+        // weakly, so it is freed once the wait is over (a strong self-reference would leak it).
         auto check = std::make_shared<std::function<void()>>();
-        *check = [n, name, clock, connectionTimeout, done, check, op] {
+        *check = [n, name, clock, connectionTimeout, done, weak = std::weak_ptr(check), op] {
+            const std::shared_ptr<std::function<void()>> again = weak.lock();
+            if (!again)
+                return;
             if (!n || !n->docker())
                 return done(nodeNotReady(n));
             n->docker()->exec(name, {u"/bin/busybox"_s, u"netstat"_s, u"-tn"_s}, op,
-                              [n, clock, connectionTimeout, done, check, op](const Result<ExecResult>& r) {
+                              [n, clock, connectionTimeout, done, again, op](const Result<ExecResult>& r) {
                                   // No netstat in the image: nothing to wait for, nothing to count.
                                   if (!r || r->exitCode != 0)
                                       return done({});
                                   const bool open = r->stdOut.contains("ESTABLISHED");
                                   if (!open || clock->elapsed() > connectionTimeout.count())
                                       return done({});
-                                  QTimer::singleShot(200, op, [check] { (*check)(); });
+                                  QTimer::singleShot(200, op, [again] { (*again)(); });
                               });
         };
         (*check)();

@@ -171,12 +171,18 @@ Result<void> Engine::start(Mode mode)
         return built;
     if (!m_worker)
         m_worker = new DeployWorker(this);
-    m_started = true;
     if (mode != Mode::Run)
         m_onceTimeout.start(int(qMax<qint64>(2 * m_config.etcd.timeout.count(), 3000)));
+    connectSources();
+    return {};
+}
+
+// Reaches etcd (once per endpoint set) and starts watching; targets are built already.
+void Engine::connectSources()
+{
     if (m_etcd) {
         startSources();
-        return {};
+        return;
     }
     connectEtcd(
         m_config.etcd, m_password, this,
@@ -184,7 +190,10 @@ Result<void> Engine::start(Mode mode)
             if (!kv) {
                 recordError(kv.error().toString());
                 if (m_mode == Mode::Run && !m_stopping) // keep trying: etcd may come up after us
-                    QTimer::singleShot(1000, this, [this] { (void)start(m_mode); });
+                    QTimer::singleShot(1000, this, [this] {
+                        if (!m_stopping)
+                            connectSources();
+                    });
                 return;
             }
             m_ownEtcd = *kv;
@@ -192,7 +201,6 @@ Result<void> Engine::start(Mode mode)
             startSources();
         },
         this);
-    return {};
 }
 
 void Engine::startSources()
@@ -434,9 +442,8 @@ Result<void> Engine::reconfigure(EngineConfig config)
         m_ownEtcd->deleteLater();
         m_ownEtcd = nullptr;
         m_etcd = nullptr;
-        return start(m_mode);
     }
-    startSources();
+    connectSources();
     return {};
 }
 

@@ -97,6 +97,7 @@ private:
     };
 
     Result<void> buildTargets();
+    void connectSources();
     void startSources();
     void onSourceChanged();
     void armTimer();
@@ -123,7 +124,6 @@ private:
     QString m_noopDiff;
     QByteArray m_lastRendered;
     bool m_stopping = false;
-    bool m_started = false;
     qint64 m_oldestUnapplied = -1;
     qint64 m_lastRenderUs = 0;
     qint64 m_renderCount = 0;

@@ -157,6 +157,7 @@ void ProfileDialog::addNodeRow(const NodeProfile& node)
 
 void ProfileDialog::setProfile(const ClusterProfile& p)
 {
+    m_base = p; // what the dialog does not show is kept as it was
     m_name->setText(p.name);
     m_endpoints->setText(p.etcd.endpoints.join(u", "_s));
     m_api->setCurrentIndex(p.etcd.api == EtcdApi::V3 ? 1 : p.etcd.api == EtcdApi::V2 ? 2 : 0);
@@ -179,7 +180,9 @@ void ProfileDialog::setProfile(const ClusterProfile& p)
 
 ClusterProfile ProfileDialog::profile() const
 {
-    ClusterProfile p;
+    ClusterProfile p = m_base;
+    p.etcd.endpoints.clear();
+    p.nodes.clear();
     p.name = m_name->text().trimmed();
     for (const QString& e : m_endpoints->text().split(u',', Qt::SkipEmptyParts))
         p.etcd.endpoints << e.trimmed();

@@ -56,6 +56,7 @@ private:
     QLineEdit* m_engineConfig;
     QLineEdit* m_nginxUrl;
     QLabel* m_error;
+    ClusterProfile m_base; // the profile being edited: fields without a widget come from here
 };
 
 } // namespace lbdeck

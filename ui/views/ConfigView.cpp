@@ -123,13 +123,14 @@ void ConfigView::refresh()
     m_summary->setText(tr("%1 — running config %2 in %3, %4 reloads")
                            .arg(engine->describe(), engine->configHash(), config.value(u"dest"_s).toString())
                            .arg(engine->reloads()));
-    if (engine->config() != m_shownConfig) {
+    const bool configChanged = engine->config() != m_shownConfig;
+    if (configChanged) {
         m_shownConfig = engine->config();
         const int scroll = m_running->verticalScrollBar() ? m_running->verticalScrollBar()->value() : 0;
         m_running->setPlainText(QString::fromUtf8(m_shownConfig));
         m_running->verticalScrollBar()->setValue(scroll);
     }
-    if (engine->rendered() != m_shownRendered || engine->config() != m_shownConfig) {
+    if (configChanged || engine->rendered() != m_shownRendered) {
         m_shownRendered = engine->rendered();
         const QString diff =
             unifiedDiff(engine->config(), engine->rendered(), u"running"_s, u"next render"_s);
