@@ -13,25 +13,6 @@ QString EngineLink::configHash() const
     return m_status.value(u"config"_s).toObject().value(u"hash"_s).toString();
 }
 
-QStringList EngineLink::liveValues() const
-{
-    QStringList out;
-    const QJsonArray targets = m_status.value(u"targets"_s).toArray();
-    for (const QJsonValue& v : targets.first().toObject().value(u"values"_s).toArray())
-        out << v.toString();
-    return out;
-}
-
-QStringList EngineLink::acceptedValues() const
-{
-    QStringList out;
-    for (const QJsonValue& v : m_status.value(u"backends"_s).toObject().value(u"accepted"_s).toArray())
-        out << v.toObject().value(u"value"_s).toString();
-    out.sort();
-    out.removeDuplicates();
-    return out;
-}
-
 qint64 EngineLink::reloads() const
 {
     return m_status.value(u"reloads"_s).toInteger();
@@ -40,6 +21,17 @@ qint64 EngineLink::reloads() const
 void EngineLink::setStatus(QJsonObject status)
 {
     m_status = std::move(status);
+    m_live.clear();
+    const QJsonArray targets = m_status.value(u"targets"_s).toArray();
+    for (const QJsonValue& v : targets.first().toObject().value(u"values"_s).toArray())
+        m_live << v.toString();
+    m_accepted.clear();
+    for (const QJsonValue& v : m_status.value(u"backends"_s).toObject().value(u"accepted"_s).toArray())
+        m_accepted << v.toObject().value(u"value"_s).toString();
+    m_accepted.sort();
+    m_accepted.removeDuplicates();
+    m_liveSet = QSet<QString>(m_live.cbegin(), m_live.cend());
+    m_acceptedSet = QSet<QString>(m_accepted.cbegin(), m_accepted.cend());
     if (!m_reachable) {
         m_reachable = true;
         m_lastError.clear();

@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 
 namespace lbdeck {
@@ -29,9 +30,12 @@ public:
     const QByteArray& rendered() const { return m_rendered; }
     QString configHash() const;
     // Values in the config nginx runs (the engine confirmed it), and values the engine accepted from
-    // etcd for the next render.
-    QStringList liveValues() const;
-    QStringList acceptedValues() const;
+    // etcd for the next render (sorted). Read once per status, not per question: a table of 10,000
+    // backends asks for every cell it paints.
+    const QStringList& liveValues() const { return m_live; }
+    const QStringList& acceptedValues() const { return m_accepted; }
+    bool isLive(const QString& value) const { return m_liveSet.contains(value); }
+    bool isAccepted(const QString& value) const { return m_acceptedSet.contains(value); }
     qint64 reloads() const;
 
 Q_SIGNALS:
@@ -46,6 +50,10 @@ protected:
 
 private:
     QJsonObject m_status;
+    QStringList m_live;
+    QStringList m_accepted;
+    QSet<QString> m_liveSet;
+    QSet<QString> m_acceptedSet;
     QByteArray m_config;
     QByteArray m_rendered;
     bool m_reachable = false;

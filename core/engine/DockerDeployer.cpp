@@ -135,8 +135,6 @@ Result<QString> DockerDeployer::startedAt() const
 
 QByteArray DockerDeployer::currentConfig() const
 {
-    Result<QPair<int, QByteArray>> r = exec({m_options.nginxBinary, u"-T"_s, u"-q"_s});
-    Q_UNUSED(r)
     // GET /archive returns a tar; the running file is read back from it.
     Result<QByteArray> tar = call("GET", "/containers/" + QUrl::toPercentEncoding(m_options.container) +
                                              "/archive?path=" + QUrl::toPercentEncoding(m_options.confPath));

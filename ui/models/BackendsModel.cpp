@@ -106,8 +106,8 @@ BackendsModel::Facts BackendsModel::facts(const Row& row) const
     f.registered = row.registered && row.problem.isEmpty();
     f.running = m_inventory && m_inventory->backends().value(row.key).running;
     if (m_engine && f.registered) {
-        f.rendered = m_engine->acceptedValues().contains(row.address);
-        f.live = m_engine->liveValues().contains(row.address);
+        f.rendered = m_engine->isAccepted(row.address);
+        f.live = m_engine->isLive(row.address);
     }
     return f;
 }
@@ -311,12 +311,8 @@ QVariant BackendsModel::data(const QModelIndex& index, int role) const
         return QString::fromUtf8(row.key);
     case Qt::ForegroundRole: {
         const Facts f = facts(row);
-        const bool drift = (known && f.running != f.registered) ||
-                           (m_inventory && !known && row.registered && !m_inventory->backends().isEmpty());
-        if (!row.problem.isEmpty() || (known && !f.running && f.registered) ||
-            (known && f.running && !f.registered))
+        if (!row.problem.isEmpty() || (known && f.running != f.registered))
             return QBrush(QColor(0xd3, 0x2f, 0x2f));
-        Q_UNUSED(drift)
         break;
     }
     case Qt::DecorationRole:

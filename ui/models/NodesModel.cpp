@@ -26,9 +26,7 @@ void NodesModel::setSession(ClusterSession* session)
     endResetModel();
     if (!session)
         return;
-    for (NodeConnection* n : session->nodes()) {
-        connect(n, &NodeConnection::stateChanged, this, [this, n] { nodeChanged(n->profile().name); });
-    }
+    // The inventory relays every node's state change too: one connection, one refresh per change.
     connect(session->inventory(), &NodeInventory::nodeChanged, this, &NodesModel::nodeChanged);
     if (EtcdMembership* members = session->membership()) {
         connect(members, &EtcdMembership::changed, this, [this] {
