@@ -239,7 +239,7 @@ void TestBackends::hostKeysAreNeverAcceptedSilently()
     node->approveHostKey(false);
     QTRY_COMPARE(node->state(), NodeConnection::State::Failed);
     QVERIFY(!QFile::exists(fresh) || QFileInfo(fresh).size() == 0);
-    QVERIFY(!node->docker() || node->state() != NodeConnection::State::Ready);
+    QVERIFY(!node->docker()); // no Docker client without the tunnel
     delete node;
 }
 

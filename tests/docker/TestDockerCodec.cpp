@@ -519,7 +519,7 @@ void TestDockerCodec::randomBytesNeverCrash()
         if (Result<QJsonObject> o = docker::parseObject(input); o)
             parsed += docker::parseStats(*o).ok();
     }
-    QVERIFY(parsed >= 0); // reaching here is the test
+    QVERIFY(parsed > 0); // reaching here without a crash is the test; some inputs do parse
 }
 
 QTEST_GUILESS_MAIN(TestDockerCodec)

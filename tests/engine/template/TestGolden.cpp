@@ -91,6 +91,7 @@ void TestTemplate::renderFromThreads()
     QVERIFY(parsed.ok());
     const Template tmpl = *parsed;
     const QString golden = readFile(dataDir() + u"/seed-nginx.golden"_s);
+    QVERIFY(!golden.isEmpty());
     std::vector<int> mismatches(4, 0);
     std::vector<std::thread> threads;
     for (std::size_t t = 0; t < mismatches.size(); ++t) {
