@@ -33,6 +33,29 @@ Error keychainError(const QKeychain::Job* job, const QString& key)
     }
 }
 
+// Runs a keychain job on `key` (never with a plaintext fallback); its answer reaches callback, unless
+// context is gone by then: an error naming the entry, or what `value` reads from the finished job.
+template<typename T, typename Value>
+void runJob(QKeychain::Job* job, const QString& key, QObject* context, Callback<T> callback, Value value,
+            bool missingIsDone = false)
+{
+    job->setInsecureFallback(false);
+    job->setAutoDelete(true);
+    job->setKey(key);
+    QObject::connect(
+        job, &QKeychain::Job::finished, job,
+        [guard = QPointer<QObject>(context), key, callback, value, missingIsDone](QKeychain::Job* j) {
+            if (!guard)
+                return;
+            if (j->error() != QKeychain::NoError &&
+                !(missingIsDone && j->error() == QKeychain::EntryNotFound))
+                callback(keychainError(j, key));
+            else
+                callback(value(j));
+        });
+    job->start();
+}
+
 } // namespace
 
 SecretStore::SecretStore(QString service, QObject* parent)
@@ -53,56 +76,23 @@ QString SecretStore::sshSecretKey(const QString& profile, const QString& node)
 void SecretStore::write(const QString& key, const QString& secret, QObject* context, Callback<void> callback)
 {
     auto* job = new QKeychain::WritePasswordJob(m_service, this);
-    job->setInsecureFallback(false);
-    job->setAutoDelete(true);
-    job->setKey(key);
     job->setTextData(secret);
-    QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this, [guard, key, callback](QKeychain::Job* j) {
-        if (!guard)
-            return;
-        if (j->error() != QKeychain::NoError)
-            callback(keychainError(j, key));
-        else
-            callback({});
-    });
-    job->start();
+    runJob<void>(job, key, context, std::move(callback), [](QKeychain::Job*) { return Result<void>(); });
 }
 
 void SecretStore::read(const QString& key, QObject* context, Callback<QString> callback)
 {
-    auto* job = new QKeychain::ReadPasswordJob(m_service, this);
-    job->setInsecureFallback(false);
-    job->setAutoDelete(true);
-    job->setKey(key);
-    QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this, [guard, key, callback](QKeychain::Job* j) {
-        if (!guard)
-            return;
-        if (j->error() != QKeychain::NoError)
-            callback(keychainError(j, key));
-        else
-            callback(static_cast<QKeychain::ReadPasswordJob*>(j)->textData());
-    });
-    job->start();
+    runJob<QString>(new QKeychain::ReadPasswordJob(m_service, this), key, context, std::move(callback),
+                    [](QKeychain::Job* j) {
+                        return Result<QString>(static_cast<QKeychain::ReadPasswordJob*>(j)->textData());
+                    });
 }
 
 void SecretStore::remove(const QString& key, QObject* context, Callback<void> callback)
 {
-    auto* job = new QKeychain::DeletePasswordJob(m_service, this);
-    job->setInsecureFallback(false);
-    job->setAutoDelete(true);
-    job->setKey(key);
-    QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this, [guard, key, callback](QKeychain::Job* j) {
-        if (!guard)
-            return;
-        if (j->error() != QKeychain::NoError && j->error() != QKeychain::EntryNotFound)
-            callback(keychainError(j, key));
-        else
-            callback({});
-    });
-    job->start();
+    runJob<void>(
+        new QKeychain::DeletePasswordJob(m_service, this), key, context, std::move(callback),
+        [](QKeychain::Job*) { return Result<void>(); }, true);
 }
 
 } // namespace lbdeck

@@ -80,16 +80,13 @@ BackendOperation* BackendService::start(NodeConnection* node, quint16 port, cons
         [self, key, address, op](BackendOperation::Done done) {
             if (!self || !self->m_etcd)
                 return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
-            self->m_etcd->put(key, address.toUtf8(), 0, op, [done](const Result<qint64>& r) {
-                done(r ? Result<void>() : Result<void>(r.error()));
-            });
+            self->m_etcd->put(key, address.toUtf8(), 0, op,
+                              [done](const Result<qint64>& r) { done(toVoid(r)); });
         },
         [self, key, op](BackendOperation::Done done) {
             if (!self || !self->m_etcd)
                 return done({});
-            self->m_etcd->remove(key, op, [done](const Result<qint64>& r) {
-                done(r ? Result<void>() : Result<void>(r.error()));
-            });
+            self->m_etcd->remove(key, op, [done](const Result<qint64>& r) { done(toVoid(r)); });
         });
     op->addStep(
         u"Creating %1 from %2"_s.arg(name, image.isEmpty() ? m_defaults.image : image),
@@ -107,9 +104,7 @@ BackendOperation* BackendService::start(NodeConnection* node, quint16 port, cons
                            {QString::fromLatin1(LabelNode), n->profile().name}};
             spec.ports = {PortBinding{n->profile().publishAddress, port,
                                       quint16(self->m_defaults.containerPort), u"tcp"_s}};
-            d->createContainer(name, spec, op, [done](const Result<QString>& r) {
-                done(r ? Result<void>() : Result<void>(r.error()));
-            });
+            d->createContainer(name, spec, op, [done](const Result<QString>& r) { done(toVoid(r)); });
         },
         [docker, name, op](BackendOperation::Done done) {
             if (DockerClient* d = docker())
@@ -198,9 +193,7 @@ BackendOperation* BackendService::stop(NodeConnection* node, quint16 port)
                 }
                 if (!self || !self->m_etcd)
                     return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
-                self->m_etcd->remove(key, op, [done](const Result<qint64>& r) {
-                    done(r ? Result<void>() : Result<void>(r.error()));
-                });
+                self->m_etcd->remove(key, op, [done](const Result<qint64>& r) { done(toVoid(r)); });
             });
         },
         [self, key, entry, previous, op](BackendOperation::Done done) {
@@ -208,9 +201,7 @@ BackendOperation* BackendService::stop(NodeConnection* node, quint16 port)
                 (void)self->m_journal.remove(entry);
             if (!self || !self->m_etcd || previous->isEmpty())
                 return done({});
-            self->m_etcd->put(key, *previous, 0, op, [done](const Result<qint64>& r) {
-                done(r ? Result<void>() : Result<void>(r.error()));
-            });
+            self->m_etcd->put(key, *previous, 0, op, [done](const Result<qint64>& r) { done(toVoid(r)); });
         });
     addStopSteps(op, node, port);
     op->begin();
@@ -235,9 +226,7 @@ BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 por
                         return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
                     if (Result<void> j = self->m_journal.add(entry); !j)
                         return done(j);
-                    self->m_etcd->remove(key, op, [done](const Result<qint64>& r) {
-                        done(r ? Result<void>() : Result<void>(r.error()));
-                    });
+                    self->m_etcd->remove(key, op, [done](const Result<qint64>& r) { done(toVoid(r)); });
                 });
     op->addStep(u"Waiting for nginx to reload without %1"_s.arg(address), [link, address, reloadTimeout,
                                                                            op](BackendOperation::Done done) {

@@ -22,11 +22,6 @@ QString publishedAddress(const ContainerSummary& c)
     return QString();
 }
 
-Result<void> voidOf(const Result<qint64>& r)
-{
-    return r ? Result<void>() : Result<void>(r.error());
-}
-
 } // namespace
 
 QString DriftItem::describe() const
@@ -177,10 +172,10 @@ void DriftDetector::fix(const DriftItem& item, NodeConnection* node, QObject* co
     case DriftItem::Kind::MissingKey:
     case DriftItem::Kind::AddressMismatch:
         m_etcd->put(item.key, item.published.toUtf8(), 0, context,
-                    [callback](const Result<qint64>& r) { callback(voidOf(r)); });
+                    [callback](const Result<qint64>& r) { callback(toVoid(r)); });
         return;
     case DriftItem::Kind::NotRunning:
-        m_etcd->remove(item.key, context, [callback](const Result<qint64>& r) { callback(voidOf(r)); });
+        m_etcd->remove(item.key, context, [callback](const Result<qint64>& r) { callback(toVoid(r)); });
         return;
     case DriftItem::Kind::InterruptedStop:
         break;

@@ -57,6 +57,12 @@ QString ConfigRenderer::builtinTemplateText()
     return QString::fromUtf8(f.readAll());
 }
 
+QString ConfigRenderer::configHash(const QByteArray& canonical)
+{
+    return QString::fromLatin1(
+        QCryptographicHash::hash(canonical, QCryptographicHash::Blake2b_256).toHex().left(16));
+}
+
 Result<ConfigRenderer> ConfigRenderer::builtin(const NginxTarget& nginx, bool emptyUpstreamDown)
 {
     QString text;
@@ -162,8 +168,7 @@ Result<RenderedConfig> ConfigRenderer::render(const QList<ValidatedSource>& sour
     if (!text)
         return text.error();
     out.canonical = text->toUtf8();
-    out.hash = QString::fromLatin1(
-        QCryptographicHash::hash(out.canonical, QCryptographicHash::Blake2b_256).toHex().left(16));
+    out.hash = configHash(out.canonical);
     out.text = fillMarks(out.canonical, out.hash.toLatin1(), QByteArray::number(revision));
     return out;
 }

@@ -30,6 +30,8 @@ public:
     static Result<ConfigRenderer> confd(const ConfdResource& resource);
     // The built-in template's text, as an operator starting their own would copy it.
     static QString builtinTemplateText();
+    // How a config is named everywhere (ledger, status, nginx's own answer): see RenderedConfig::hash.
+    static QString configHash(const QByteArray& canonical);
 
     Result<RenderedConfig> render(const QList<ValidatedSource>& sources, qint64 revision) const;
     bool isBuiltin() const { return m_builtin; }

@@ -63,7 +63,7 @@ Result<void> DockerDeployer::upload(const QString& fileName, const QByteArray& c
     Result<QByteArray> r =
         call("PUT", "/containers/" + QUrl::toPercentEncoding(m_options.container) + "/archive?path=" + dir,
              *tar, "application/x-tar");
-    return r ? Result<void>() : Result<void>(r.error());
+    return toVoid(r);
 }
 
 Result<QPair<int, QByteArray>> DockerDeployer::exec(const QStringList& cmd) const

@@ -10,7 +10,6 @@
 #include "core/util/LineDiff.h"
 #include "core/util/Logging.h"
 
-#include <QCryptographicHash>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -30,8 +29,7 @@ QString hashOfInstalled(const QByteArray& text, bool builtin)
         const QRegularExpressionMatch m = marker.match(QString::fromUtf8(text.left(400)));
         return m.hasMatch() ? m.captured(1) : QString();
     }
-    return QString::fromLatin1(
-        QCryptographicHash::hash(text, QCryptographicHash::Blake2b_256).toHex().left(16));
+    return ConfigRenderer::configHash(text);
 }
 
 QStringList acceptedValues(const QList<ValidatedSource>& sources)

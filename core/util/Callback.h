@@ -15,6 +15,13 @@ namespace lbdeck {
 template<typename T>
 using Callback = std::function<void(const Result<T>&)>;
 
+// Success or failure alone, the value dropped.
+template<typename T>
+Result<void> toVoid(const Result<T>& r)
+{
+    return r ? Result<void>() : Result<void>(r.error());
+}
+
 // A callback for a response body that parses it into T; a parse error is reported at `where`
 // (the endpoint and the subject of the call), a transport error as it came.
 template<typename T, typename Parse>
