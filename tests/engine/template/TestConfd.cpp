@@ -7,20 +7,10 @@
 using namespace Qt::StringLiterals;
 using namespace lbdeck::tmpl;
 
-namespace {
-
-void row(const char* name, const QString& text, const QString& expected)
-{
-    QTest::newRow(name) << text << expected;
-}
-
-} // namespace
-
 // confd's functions over sampleStore(), as confd's template_funcs.go and memkv's store.go define them.
 void TestTemplate::confd_data()
 {
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<QString>("expected");
+    textColumns();
 
     // Store functions.
     row("getv", u"{{getv \"/app/name\"}}"_s, u"shop"_s);

@@ -9,11 +9,6 @@ using namespace lbdeck::tmpl;
 
 namespace {
 
-void row(const char* name, const QString& text, const QString& expected)
-{
-    QTest::newRow(name) << text << expected;
-}
-
 QString parseError(const QString& name, const QString& text)
 {
     const auto parsed = Template::parse(name, text);
@@ -26,8 +21,7 @@ QString parseError(const QString& name, const QString& text)
 // counts as Go's exec errors do: bytes from the start of the line, from 0.
 void TestTemplate::parseErrors_data()
 {
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<QString>("expected");
+    textColumns();
 
     row("unknown function", u"{{nope}}"_s, uR"(template: e.tmpl:1:2: function "nope" not defined)"_s);
     row("unknown function on line 3", u"line1\n{{/* c */}}\n  {{ .x | nope }}"_s,
@@ -81,8 +75,7 @@ void TestTemplate::parseErrors()
 // Exec errors are Go's: "template: NAME:LINE:COL: executing "TEMPLATE" at <NODE>: ...".
 void TestTemplate::execErrors_data()
 {
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<QString>("expected");
+    textColumns();
 
     row("missing key", u"{{getv \"/nope\"}}"_s,
         uR"(ERROR: template: e.tmpl:1:2: executing "e.tmpl" at <getv "/nope">: error calling getv: key does not exist: /nope)"_s);
@@ -146,8 +139,7 @@ void TestTemplate::execErrors()
 // Bad input never crashes and never runs away: every limit is a clear error.
 void TestTemplate::limits_data()
 {
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<QString>("expected"); // a part of the error message
+    textColumns(); // a part of the error message
 
     QTest::newRow("nested ifs") << u"{{if 1}}"_s.repeated(500) + u"{{end}}"_s.repeated(500)
                                 << u"max nesting depth exceeded"_s;

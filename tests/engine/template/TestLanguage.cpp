@@ -7,19 +7,9 @@
 using namespace Qt::StringLiterals;
 using namespace lbdeck::tmpl;
 
-namespace {
-
-void row(const char* name, const QString& text, const QString& expected)
-{
-    QTest::newRow(name) << text << expected;
-}
-
-} // namespace
-
 void TestTemplate::language_data()
 {
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<QString>("expected");
+    textColumns();
 
     // Text, comments and trim markers.
     row("empty", u""_s, u""_s);

@@ -7,20 +7,10 @@
 using namespace Qt::StringLiterals;
 using namespace lbdeck::tmpl;
 
-namespace {
-
-void row(const char* name, const QString& text, const QString& expected)
-{
-    QTest::newRow(name) << text << expected;
-}
-
-} // namespace
-
 // fmt's %v printing and printf, as Go prints them.
 void TestTemplate::printing_data()
 {
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<QString>("expected");
+    textColumns();
 
     row("print floats", u"{{print 1.0}} {{print 3.0 2.25}} {{print 100000.0}} {{print 1000000.0}}"_s,
         u"1 3 2.25 100000 1e+06"_s);

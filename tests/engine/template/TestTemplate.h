@@ -5,6 +5,7 @@
 #include "core/engine/template/Template.h"
 
 #include <QObject>
+#include <QTest>
 
 // Go text/template and confd semantics of lbdeck::tmpl. Expected outputs follow Go's documentation
 // and the tables of Go's text/template exec_test.go; confd's follow its template_funcs.go and memkv.
@@ -43,3 +44,15 @@ public:
     static QString run(const QString& name, const QString& text, const lbdeck::tmpl::Store& store,
                        const lbdeck::tmpl::Value& dot);
 };
+
+// The tables' two columns: the template text, and its output or error.
+inline void textColumns()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected");
+}
+
+inline void row(const char* name, const QString& text, const QString& expected)
+{
+    QTest::newRow(name) << text << expected;
+}
