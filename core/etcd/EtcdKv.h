@@ -60,6 +60,14 @@ public:
                      Callback<qint64> callback) = 0;
     // Succeeds with the number of keys deleted (0 when the key was already gone).
     virtual void remove(const QByteArray& key, QObject* context, Callback<qint64> callback) = 0;
+    // Conditional writes, atomic against every other writer (v3: a transaction on the key's mod
+    // revision; v2: prevExist=false / prevIndex). expectedModRevision 0 means "only if the key does
+    // not exist". When the condition fails: Conflict, with a message naming what the key holds now
+    // (or NotFound when the key is gone). Both succeed with the revision of the write.
+    virtual void putIf(const QByteArray& key, const QByteArray& value, qint64 expectedModRevision,
+                       QObject* context, Callback<qint64> callback) = 0;
+    virtual void removeIf(const QByteArray& key, qint64 expectedModRevision, QObject* context,
+                          Callback<qint64> callback) = 0;
     virtual void members(QObject* context, Callback<QList<EtcdMember>> callback) = 0;
     // fromRevision 0: from now on. The watch is a child of parent.
     virtual EtcdWatch* watchPrefix(const QByteArray& prefix, qint64 fromRevision, QObject* parent) = 0;

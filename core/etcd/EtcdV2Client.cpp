@@ -161,6 +161,55 @@ void EtcdV2Client::remove(const QByteArray& key, QObject* context, Callback<qint
          });
 }
 
+void EtcdV2Client::putIf(const QByteArray& key, const QByteArray& value, qint64 expectedModRevision,
+                         QObject* context, Callback<qint64> callback)
+{
+    const QByteArray condition = expectedModRevision > 0 ? "prevIndex=" + QByteArray::number(expectedModRevision)
+                                                         : QByteArray("prevExist=false");
+    conditional("PUT", key, "value=" + value.toPercentEncoding() + '&' + condition, {}, expectedModRevision,
+                context, std::move(callback));
+}
+
+void EtcdV2Client::removeIf(const QByteArray& key, qint64 expectedModRevision, QObject* context,
+                            Callback<qint64> callback)
+{
+    if (expectedModRevision <= 0) {
+        callback(makeError(ErrorCode::InvalidArgument, u"a conditional delete needs the key's index"_s));
+        return;
+    }
+    conditional("DELETE", key, {}, "?prevIndex=" + QByteArray::number(expectedModRevision), expectedModRevision,
+                context, std::move(callback));
+}
+
+void EtcdV2Client::conditional(const QByteArray& method, const QByteArray& key, const QByteArray& form,
+                               const QByteArray& query, qint64 expected, QObject* context,
+                               Callback<qint64> callback)
+{
+    const QString subject = keySubject(key);
+    call(method, etcdv2::keyPath(key) + query, form, subject, context,
+         [this, key, expected, subject, callback](const Result<HttpResponse>& r) {
+             if (!r)
+                 return callback(r.error());
+             if (r->status == 200 || r->status == 201) {
+                 Result<qint64> index = etcdv2::parseIndex(r->body);
+                 if (!index) {
+                     Error e = index.error();
+                     e.where = m_transport->whereFor(subject);
+                     return callback(e);
+                 }
+                 return callback(index);
+             }
+             Error e = etcdv2::responseError(r->status, r->body, m_transport->whereFor(subject));
+             const QString k = QString::fromUtf8(key);
+             if (e.code == ErrorCode::NotFound)
+                 e.message = u"%1 is no longer in etcd: someone else removed it"_s.arg(k);
+             else if (e.code == ErrorCode::Conflict)
+                 e.message = expected == 0 ? u"%1 already exists"_s.arg(k)
+                                           : u"%1 changed since it was read (index %2)"_s.arg(k).arg(expected);
+             callback(e);
+         });
+}
+
 void EtcdV2Client::members(QObject* context, Callback<QList<EtcdMember>> callback)
 {
     call("GET", "/v2/members", {}, u"member list"_s, context,

@@ -30,6 +30,10 @@ public:
     void put(const QByteArray& key, const QByteArray& value, int ttlSeconds, QObject* context,
              Callback<qint64> callback) override;
     void remove(const QByteArray& key, QObject* context, Callback<qint64> callback) override;
+    void putIf(const QByteArray& key, const QByteArray& value, qint64 expectedModRevision, QObject* context,
+               Callback<qint64> callback) override;
+    void removeIf(const QByteArray& key, qint64 expectedModRevision, QObject* context,
+                  Callback<qint64> callback) override;
     void members(QObject* context, Callback<QList<EtcdMember>> callback) override;
     EtcdWatch* watchPrefix(const QByteArray& prefix, qint64 fromRevision, QObject* parent) override;
 
@@ -40,6 +44,9 @@ private:
     void call(const QByteArray& method, const QByteArray& target, const QByteArray& form,
               const QString& subject, QObject* context,
               std::function<void(const Result<HttpResponse>&)> done);
+
+    void conditional(const QByteArray& method, const QByteArray& key, const QByteArray& form,
+                     const QByteArray& query, qint64 expected, QObject* context, Callback<qint64> callback);
 
     EtcdConfig m_config;
     QString m_password;

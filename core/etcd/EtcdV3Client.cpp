@@ -242,6 +242,52 @@ void EtcdV3Client::compareAndSwap(const QByteArray& key, const std::optional<QBy
          decodeWith<etcdv3::TxnResult>(std::move(callback), etcdv3::parseCas, whereFor(subject)), false);
 }
 
+namespace {
+
+// A lost compare as the operator reads it: what the key holds now, and since which revision.
+Callback<etcdv3::TxnResult> conditionalResult(const QByteArray& key, qint64 expected, QString where,
+                                              Callback<qint64> callback)
+{
+    return [key, expected, where = std::move(where), callback](const Result<etcdv3::TxnResult>& r) {
+        if (!r)
+            return callback(r.error());
+        if (r->succeeded)
+            return callback(r->revision);
+        const QString k = QString::fromUtf8(key);
+        if (!r->current)
+            return callback(makeError(ErrorCode::NotFound,
+                                      u"%1 is no longer in etcd: someone else removed it"_s.arg(k), where));
+        const QString holds = u"%1 = %2 (since revision %3)"_s.arg(k, QString::fromUtf8(r->current->value))
+                                  .arg(r->current->modRevision);
+        callback(makeError(ErrorCode::Conflict,
+                           expected == 0 ? u"%1 already exists: %2"_s.arg(k, holds)
+                                         : u"%1 changed since it was read: %2"_s.arg(k, holds),
+                           where));
+    };
+}
+
+} // namespace
+
+void EtcdV3Client::putIf(const QByteArray& key, const QByteArray& value, qint64 expectedModRevision,
+                         QObject* context, Callback<qint64> callback)
+{
+    const QString subject = keySubject(key);
+    post("/v3/kv/txn", etcdv3::putIfBody(key, value, expectedModRevision), subject, context,
+         decodeWith<etcdv3::TxnResult>(conditionalResult(key, expectedModRevision, whereFor(subject), callback),
+                                       etcdv3::parseCas, whereFor(subject)),
+         false);
+}
+
+void EtcdV3Client::removeIf(const QByteArray& key, qint64 expectedModRevision, QObject* context,
+                            Callback<qint64> callback)
+{
+    const QString subject = keySubject(key);
+    post("/v3/kv/txn", etcdv3::removeIfBody(key, expectedModRevision), subject, context,
+         decodeWith<etcdv3::TxnResult>(conditionalResult(key, expectedModRevision, whereFor(subject), callback),
+                                       etcdv3::parseCas, whereFor(subject)),
+         false);
+}
+
 void EtcdV3Client::compact(qint64 revision, QObject* context, Callback<void> callback)
 {
     const QByteArray body =

@@ -42,6 +42,10 @@ public:
     void putWithLease(const QByteArray& key, const QByteArray& value, qint64 lease, QObject* context,
                       Callback<qint64> callback);
     void remove(const QByteArray& key, QObject* context, Callback<qint64> callback) override;
+    void putIf(const QByteArray& key, const QByteArray& value, qint64 expectedModRevision, QObject* context,
+               Callback<qint64> callback) override;
+    void removeIf(const QByteArray& key, qint64 expectedModRevision, QObject* context,
+                  Callback<qint64> callback) override;
     void removePrefix(const QByteArray& prefix, QObject* context, Callback<qint64> callback);
     void compareAndSwap(const QByteArray& key, const std::optional<QByteArray>& expected,
                         const QByteArray& value, QObject* context, Callback<etcdv3::TxnResult> callback);

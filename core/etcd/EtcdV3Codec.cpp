@@ -124,6 +124,41 @@ QByteArray casBody(const QByteArray& key, const std::optional<QByteArray>& expec
     return compact(o);
 }
 
+namespace {
+
+QByteArray conditionalBody(const QByteArray& key, qint64 expectedModRevision, const QJsonObject& success)
+{
+    QJsonObject compare{{u"key"_s, b64(key)}, {u"result"_s, u"EQUAL"_s}};
+    if (expectedModRevision > 0) {
+        compare.insert(u"target"_s, u"MOD"_s);
+        compare.insert(u"mod_revision"_s, num(expectedModRevision));
+    } else {
+        compare.insert(u"target"_s, u"CREATE"_s);
+        compare.insert(u"create_revision"_s, u"0"_s);
+    }
+    const QJsonObject o{
+        {u"compare"_s, QJsonArray{compare}},
+        {u"success"_s, QJsonArray{success}},
+        {u"failure"_s, QJsonArray{QJsonObject{{u"request_range"_s, QJsonObject{{u"key"_s, b64(key)}}}}}},
+    };
+    return compact(o);
+}
+
+} // namespace
+
+QByteArray putIfBody(const QByteArray& key, const QByteArray& value, qint64 expectedModRevision)
+{
+    return conditionalBody(
+        key, expectedModRevision,
+        QJsonObject{{u"request_put"_s, QJsonObject{{u"key"_s, b64(key)}, {u"value"_s, b64(value)}}}});
+}
+
+QByteArray removeIfBody(const QByteArray& key, qint64 expectedModRevision)
+{
+    return conditionalBody(key, expectedModRevision,
+                           QJsonObject{{u"request_delete_range"_s, QJsonObject{{u"key"_s, b64(key)}}}});
+}
+
 QByteArray watchCreateBody(const QByteArray& key, const QByteArray& rangeEnd, qint64 startRevision,
                            bool progressNotify, bool prevKv)
 {

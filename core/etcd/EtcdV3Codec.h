@@ -30,6 +30,9 @@ QByteArray deleteBody(const QByteArray& key, const QByteArray& rangeEnd = {});
 // Compare-and-swap: put newValue if the key holds expected, or (no expected) if it does not exist.
 QByteArray casBody(const QByteArray& key, const std::optional<QByteArray>& expected,
                    const QByteArray& newValue, qint64 lease = 0);
+// The same on the key's mod revision (0: the key must not exist), then a put or a delete.
+QByteArray putIfBody(const QByteArray& key, const QByteArray& value, qint64 expectedModRevision);
+QByteArray removeIfBody(const QByteArray& key, qint64 expectedModRevision);
 QByteArray watchCreateBody(const QByteArray& key, const QByteArray& rangeEnd, qint64 startRevision,
                            bool progressNotify, bool prevKv = false);
 

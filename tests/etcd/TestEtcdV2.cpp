@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "core/etcd/EtcdConnect.h"
 #include "core/etcd/EtcdV2Client.h"
+#include "tests/etcd/ConditionalWrites.h"
 #include "tests/support/Await.h"
 #include "tests/testbed/EtcdServer.h"
 
@@ -62,6 +63,7 @@ class TestEtcdV2 : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void conditionalWrites();
     void seedKeysRoundTrip();
     void prefixThatIsNotADirectory();
     void ttlExpires();
@@ -80,6 +82,12 @@ private:
 void TestEtcdV2::initTestCase()
 {
     QCOMPARE(m_etcd.start(), QString());
+}
+
+void TestEtcdV2::conditionalWrites()
+{
+    EtcdV2Client client(configFor(m_etcd));
+    checkConditionalWrites(client, "/cas/apache-8001");
 }
 
 void TestEtcdV2::seedKeysRoundTrip()

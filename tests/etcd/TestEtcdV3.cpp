@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "core/etcd/EtcdV3Client.h"
 #include "core/etcd/EtcdV3Watch.h"
+#include "tests/etcd/ConditionalWrites.h"
 #include "tests/support/Await.h"
 #include "tests/testbed/EtcdServer.h"
 
@@ -64,6 +65,7 @@ class TestEtcdV3 : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void conditionalWrites();
     void seedKeysRoundTrip();
     void rangeOptions();
     void deleteKeyAndPrefix();
@@ -85,6 +87,12 @@ private:
 void TestEtcdV3::initTestCase()
 {
     QCOMPARE(m_etcd.start(), QString());
+}
+
+void TestEtcdV3::conditionalWrites()
+{
+    EtcdV3Client client(configFor(m_etcd));
+    checkConditionalWrites(client, "/cas/apache-8001");
 }
 
 void TestEtcdV3::seedKeysRoundTrip()
