@@ -4,6 +4,7 @@
 
 #include "BackendOperation.h"
 #include "EngineLink.h"
+#include "ListenerProbe.h"
 #include "NodeConnection.h"
 #include "core/docker/DockerClient.h"
 #include "core/etcd/EtcdKv.h"
@@ -56,11 +57,166 @@ QByteArray BackendService::keyOf(quint16 port) const
     return p + containerName(port).toUtf8();
 }
 
+void BackendService::setNodes(const QList<NodeConnection*>& nodes)
+{
+    m_nodes.clear();
+    for (NodeConnection* n : nodes)
+        m_nodes.append(n);
+}
+
+QString BackendService::holderOf(const QString& address) const
+{
+    const QString host = address.section(u':', 0, -2);
+    for (const QPointer<NodeConnection>& n : m_nodes) {
+        if (n && n->profile().publishAddress == host)
+            return n->profile().name;
+    }
+    return QString();
+}
+
+void BackendService::addStartChecks(BackendOperation* op, NodeConnection* node, quint16 port)
+{
+    const QString name = containerName(port);
+    const QByteArray key = keyOf(port);
+    const QString host = node->profile().publishAddress;
+    const QString address = u"%1:%2"_s.arg(host).arg(port);
+    QPointer<BackendService> self(this);
+    QPointer<NodeConnection> n(node);
+    auto stale = std::make_shared<bool>(false);
+
+    op->addStep(u"Checking that %1 is free in etcd"_s.arg(QString::fromUtf8(key)),
+                [self, key, name, op](BackendOperation::Done done) {
+                    if (!self || !self->m_etcd)
+                        return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
+                    self->m_etcd->getPrefix(key, op, [self, key, name, done](const Result<KvSnapshot>& snap) {
+                        if (!snap)
+                            return done(snap.error());
+                        for (const KeyValue& kv : snap->kvs) {
+                            if (kv.key != key)
+                                continue;
+                            const QString value = QString::fromUtf8(kv.value);
+                            const QString holder = self ? self->holderOf(value) : QString();
+                            return done(makeError(
+                                ErrorCode::Conflict,
+                                u"%1 is already registered as %2%3. Stop that backend first, or use "
+                                u"Replace…"_s.arg(QString::fromUtf8(key), value,
+                                                  holder.isEmpty() ? QString()
+                                                                   : u" (%1 on %2)"_s.arg(name, holder))));
+                        }
+                        done({});
+                    });
+                });
+
+    op->addStep(
+        u"Checking that no node runs %1 or holds %2"_s.arg(name, address),
+        [self, n, key, name, host, port, address, stale, op](BackendOperation::Done done) {
+            if (!self || !n || n->state() != NodeConnection::State::Ready || !n->docker())
+                return done(nodeNotReady(n));
+            QList<QPointer<NodeConnection>> nodes = self->m_nodes;
+            if (!nodes.contains(n))
+                nodes.append(n);
+            struct Pending
+            {
+                int waiting = 0;
+                std::optional<Error> refusal;
+            };
+            auto pending = std::make_shared<Pending>();
+            const QString keyLabel = QString::fromLatin1(LabelKey);
+            for (const QPointer<NodeConnection>& other : std::as_const(nodes)) {
+                if (!other || other->state() != NodeConnection::State::Ready || !other->docker())
+                    continue; // an unreachable node cannot answer; the Start dialog says which
+                ++pending->waiting;
+                const bool target = other == n;
+                const QString nodeName = other->profile().name;
+                other->docker()->listContainers(
+                    true, {}, op,
+                    [pending, done, target, nodeName, name, key, keyLabel, host, port, address,
+                     stale](const Result<QList<ContainerSummary>>& list) {
+                        auto refuse = [&](const Error& e) {
+                            if (!pending->refusal)
+                                pending->refusal = e;
+                        };
+                        if (!list) {
+                            if (target)
+                                refuse(list.error());
+                        } else {
+                            for (const ContainerSummary& c : *list) {
+                                const bool running = c.state == u"running"_s;
+                                const QString cname = c.names.value(0);
+                                const bool ours = c.labels.value(keyLabel).toUtf8() == key;
+                                if (target && cname == name) {
+                                    if (running)
+                                        refuse(makeError(
+                                            ErrorCode::Conflict,
+                                            u"%1 already runs on %2 (%3)"_s.arg(name, nodeName, c.status)));
+                                    else if (ours)
+                                        *stale = true; // an exited leftover of ours: removed below
+                                    else
+                                        refuse(makeError(ErrorCode::Conflict,
+                                                         u"a container named %1 that lbdeck did not create "
+                                                         u"exists on %2: remove it, or choose another "
+                                                         u"port"_s.arg(name, nodeName)));
+                                } else if (!target && ours && running) {
+                                    refuse(makeError(
+                                        ErrorCode::Conflict,
+                                        u"%1 already runs on %2: stop it there first, or use Replace…"_s.arg(
+                                            name, nodeName)));
+                                }
+                                if (!target || !running)
+                                    continue;
+                                for (const PortBinding& b : c.ports) {
+                                    const bool anyIp =
+                                        b.hostIp.isEmpty() || b.hostIp == u"0.0.0.0"_s || b.hostIp == u"::"_s;
+                                    if (b.hostPort == port && (anyIp || b.hostIp == host) && cname != name)
+                                        refuse(makeError(ErrorCode::Conflict,
+                                                         u"%1 is held by container %2 on %3 (publishes "
+                                                         u"%4:%5)"_s
+                                                             .arg(address, cname, nodeName,
+                                                                  b.hostIp.isEmpty() ? u"*"_s : b.hostIp)
+                                                             .arg(b.hostPort)));
+                                }
+                            }
+                        }
+                        if (--pending->waiting > 0)
+                            return;
+                        if (pending->refusal)
+                            return done(*pending->refusal);
+                        done({});
+                    });
+            }
+        });
+
+    op->addStep(u"Checking that nothing else listens on %1"_s.arg(address),
+                [n, host, port, address, op](BackendOperation::Done done) {
+                    probe::listener(host, port, std::chrono::milliseconds(1000), op,
+                                    [n, address, done](const Result<bool>& accepted) {
+                                        if (accepted && *accepted)
+                                            return done(makeError(
+                                                ErrorCode::Conflict,
+                                                u"%1 already accepts connections: a process outside lbdeck's "
+                                                u"containers holds the port on %2"_s.arg(
+                                                    address, n ? n->profile().name : QString())));
+                                        done({});
+                                    });
+                });
+
+    op->addStep(u"Removing an exited %1 left from an earlier run"_s.arg(name),
+                [n, name, stale, op](BackendOperation::Done done) {
+                    if (!*stale)
+                        return done({});
+                    if (!n || !n->docker())
+                        return done(nodeNotReady(n));
+                    n->docker()->removeContainer(name, false, false, op,
+                                                 [done](const Result<void>& r) { done(ignoreGone(r)); });
+                });
+}
+
 BackendOperation* BackendService::start(NodeConnection* node, quint16 port, const QString& image)
 {
     const QString name = containerName(port);
     const QByteArray key = keyOf(port);
-    const QString address = u"%1:%2"_s.arg(node->profile().publishAddress).arg(port);
+    const QString host = node->profile().publishAddress;
+    const QString address = u"%1:%2"_s.arg(host).arg(port);
     auto* op = new BackendOperation(u"Start %1 on %2"_s.arg(name, node->profile().name), this);
     QPointer<NodeConnection> n(node);
     QPointer<BackendService> self(this);
@@ -68,26 +224,7 @@ BackendOperation* BackendService::start(NodeConnection* node, quint16 port, cons
         return n && n->state() == NodeConnection::State::Ready ? n->docker() : nullptr;
     };
 
-    op->addStep(
-        u"Removing a stale %1 container"_s.arg(name), [docker, n, name, op](BackendOperation::Done done) {
-            DockerClient* d = docker();
-            if (!d)
-                return done(nodeNotReady(n));
-            d->removeContainer(name, true, false, op, [done](const Result<void>& r) { done(ignoreGone(r)); });
-        });
-    op->addStep(
-        u"Registering %1 = %2 in etcd"_s.arg(QString::fromUtf8(key), address),
-        [self, key, address, op](BackendOperation::Done done) {
-            if (!self || !self->m_etcd)
-                return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
-            self->m_etcd->put(key, address.toUtf8(), 0, op,
-                              [done](const Result<qint64>& r) { done(toVoid(r)); });
-        },
-        [self, key, op](BackendOperation::Done done) {
-            if (!self || !self->m_etcd)
-                return done({});
-            self->m_etcd->remove(key, op, [done](const Result<qint64>& r) { done(toVoid(r)); });
-        });
+    addStartChecks(op, node, port);
     op->addStep(
         u"Creating %1 from %2"_s.arg(name, image.isEmpty() ? m_defaults.image : image),
         [self, docker, n, name, key, address, port, image, op](BackendOperation::Done done) {
@@ -133,8 +270,87 @@ BackendOperation* BackendService::start(NodeConnection* node, quint16 port, cons
             done({});
         });
     });
+    op->addStep(u"Waiting for %1 to answer from the load balancer's side"_s.arg(address),
+                [self, host, port, op](BackendOperation::Done done) {
+                    if (!self)
+                        return done(makeError(ErrorCode::Unavailable, u"gone"_s));
+                    probe::untilAnswers(host, port, self->m_admissionTimeout, std::chrono::milliseconds(150),
+                                        op, done);
+                });
+    op->addStep(u"Registering %1 = %2 in etcd"_s.arg(QString::fromUtf8(key), address),
+                [self, key, address, op](BackendOperation::Done done) {
+                    if (!self || !self->m_etcd)
+                        return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
+                    // Create-only: a writer that registered the key since the check wins, and
+                    // this start is rolled back instead of re-pointing its backend.
+                    self->m_etcd->putIf(key, address.toUtf8(), 0, op,
+                                        [self, key, done](const Result<qint64>& r) {
+                                            if (r && self)
+                                                Q_EMIT self->wroteKey(key, *r);
+                                            done(toVoid(r));
+                                        });
+                });
     op->begin();
     return op;
+}
+
+void BackendService::addUnregisterStep(BackendOperation* op, NodeConnection* node, quint16 port)
+{
+    const QString name = containerName(port);
+    const QByteArray key = keyOf(port);
+    const QString host = node->profile().publishAddress;
+    QPointer<BackendService> self(this);
+    const OperationJournal::Entry entry{node->profile().name, name, key};
+    auto previous = std::make_shared<std::optional<QByteArray>>();
+    op->addStep(
+        u"Unregistering %1 from etcd"_s.arg(QString::fromUtf8(key)),
+        [self, key, host, entry, previous, op](BackendOperation::Done done) {
+            if (!self || !self->m_etcd)
+                return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
+            self->m_etcd->getPrefix(
+                key, op, [self, key, host, entry, previous, done, op](const Result<KvSnapshot>& snap) {
+                    if (!snap)
+                        return done(snap.error());
+                    const auto kv = std::find_if(snap->kvs.cbegin(), snap->kvs.cend(),
+                                                 [&](const KeyValue& k) { return k.key == key; });
+                    // Not registered, or registered for another node: the key is not this stop's to
+                    // delete.
+                    if (kv == snap->kvs.cend() || QString::fromUtf8(kv->value).section(u':', 0, -2) != host)
+                        return done({});
+                    if (!self || !self->m_etcd)
+                        return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
+                    // Written down first: if lbdeck dies between here and the removal, the next resync
+                    // finishes the stop. Taken back if the removal fails: the journal says only what
+                    // happened.
+                    if (Result<void> j = self->m_journal.add(entry); !j)
+                        return done(j);
+                    const QByteArray value = kv->value;
+                    self->m_etcd->removeIf(
+                        key, kv->modRevision, op,
+                        [self, key, value, entry, previous, done](const Result<qint64>& r) {
+                            if (!self)
+                                return done(toVoid(r));
+                            if (!r) {
+                                (void)self->m_journal.remove(entry);
+                                return done(r.error());
+                            }
+                            *previous = value;
+                            Q_EMIT self->wroteKey(key, *r);
+                            done({});
+                        });
+                });
+        },
+        [self, key, entry, previous, op](BackendOperation::Done done) {
+            if (self)
+                (void)self->m_journal.remove(entry);
+            if (!self || !self->m_etcd || !*previous)
+                return done({});
+            self->m_etcd->putIf(key, **previous, 0, op, [self, key, done](const Result<qint64>& r) {
+                if (r && self)
+                    Q_EMIT self->wroteKey(key, *r);
+                done(toVoid(r));
+            });
+        });
 }
 
 void BackendService::addStopSteps(BackendOperation* op, NodeConnection* node, quint16 port)
@@ -169,40 +385,8 @@ void BackendService::addStopSteps(BackendOperation* op, NodeConnection* node, qu
 
 BackendOperation* BackendService::stop(NodeConnection* node, quint16 port)
 {
-    const QString name = containerName(port);
-    const QByteArray key = keyOf(port);
-    auto* op = new BackendOperation(u"Stop %1 on %2"_s.arg(name, node->profile().name), this);
-    QPointer<BackendService> self(this);
-    const OperationJournal::Entry entry{node->profile().name, name, key};
-    auto previous = std::make_shared<QByteArray>();
-    op->addStep(
-        u"Unregistering %1 from etcd"_s.arg(QString::fromUtf8(key)),
-        [self, key, entry, previous, op](BackendOperation::Done done) {
-            if (!self || !self->m_etcd)
-                return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
-            // Written down first: if lbdeck dies between here and the removal, the next resync finishes the
-            // stop.
-            if (Result<void> j = self->m_journal.add(entry); !j)
-                return done(j);
-            self->m_etcd->getPrefix(key, op, [self, key, previous, done, op](const Result<KvSnapshot>& snap) {
-                if (snap) {
-                    for (const KeyValue& kv : snap->kvs) {
-                        if (kv.key == key)
-                            *previous = kv.value;
-                    }
-                }
-                if (!self || !self->m_etcd)
-                    return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
-                self->m_etcd->remove(key, op, [done](const Result<qint64>& r) { done(toVoid(r)); });
-            });
-        },
-        [self, key, entry, previous, op](BackendOperation::Done done) {
-            if (self)
-                (void)self->m_journal.remove(entry);
-            if (!self || !self->m_etcd || previous->isEmpty())
-                return done({});
-            self->m_etcd->put(key, *previous, 0, op, [done](const Result<qint64>& r) { done(toVoid(r)); });
-        });
+    auto* op = new BackendOperation(u"Stop %1 on %2"_s.arg(containerName(port), node->profile().name), this);
+    addUnregisterStep(op, node, port);
     addStopSteps(op, node, port);
     op->begin();
     return op;
@@ -219,15 +403,7 @@ BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 por
     QPointer<BackendService> self(this);
     QPointer<EngineLink> link(engine);
     QPointer<NodeConnection> n(node);
-    const OperationJournal::Entry entry{node->profile().name, name, key};
-    op->addStep(u"Unregistering %1 from etcd"_s.arg(QString::fromUtf8(key)),
-                [self, key, entry, op](BackendOperation::Done done) {
-                    if (!self || !self->m_etcd)
-                        return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
-                    if (Result<void> j = self->m_journal.add(entry); !j)
-                        return done(j);
-                    self->m_etcd->remove(key, op, [done](const Result<qint64>& r) { done(toVoid(r)); });
-                });
+    addUnregisterStep(op, node, port);
     op->addStep(u"Waiting for nginx to reload without %1"_s.arg(address), [link, address, reloadTimeout,
                                                                            op](BackendOperation::Done done) {
         if (!link)
@@ -289,29 +465,94 @@ BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 por
     return op;
 }
 
+void BackendService::runChild(BackendOperation* parent, BackendOperation* child,
+                              std::function<void(const Result<void>&)> done)
+{
+    QObject::connect(child, &BackendOperation::progress, parent,
+                     [parent](int, int, const QString& text) { Q_EMIT parent->progress(0, 0, text); });
+    QObject::connect(child, &BackendOperation::finished, parent, [child, done] {
+        child->deleteLater();
+        done(child->result());
+    });
+}
+
 BackendOperation* BackendService::restart(NodeConnection* node, quint16 port, const QString& image)
 {
-    auto* op =
-        new BackendOperation(u"Restart %1 on %2"_s.arg(containerName(port), node->profile().name), this);
+    return replace(node, node, port, image);
+}
+
+BackendOperation* BackendService::replace(NodeConnection* holder, NodeConnection* node, quint16 port,
+                                          const QString& image)
+{
+    const QString title =
+        holder == node ? u"Restart %1 on %2"_s.arg(containerName(port), node->profile().name)
+                       : u"Replace %1 on %2 by one on %3"_s.arg(containerName(port), holder->profile().name,
+                                                                node->profile().name);
+    auto* op = new BackendOperation(title, this);
+    QPointer<BackendService> self(this);
+    QPointer<NodeConnection> h(holder);
+    QPointer<NodeConnection> n(node);
+    op->addStep(u"Stopping %1 on %2"_s.arg(containerName(port), holder->profile().name),
+                [self, h, port, op](BackendOperation::Done done) {
+                    if (!self || !h)
+                        return done(makeError(ErrorCode::Unavailable, u"gone"_s));
+                    self->runChild(op, self->stop(h, port), done);
+                });
+    op->addStep(u"Starting %1 on %2"_s.arg(containerName(port), node->profile().name),
+                [self, n, port, image, op](BackendOperation::Done done) {
+                    if (!self || !n)
+                        return done(makeError(ErrorCode::Unavailable, u"gone"_s));
+                    self->runChild(op, self->start(n, port, image), done);
+                });
+    op->begin();
+    return op;
+}
+
+BackendOperation* BackendService::removeExited(NodeConnection* node, const QString& container)
+{
+    auto* op = new BackendOperation(u"Remove %1 on %2"_s.arg(container, node->profile().name), this);
     QPointer<BackendService> self(this);
     QPointer<NodeConnection> n(node);
-    auto runChild = [op](BackendOperation* child, BackendOperation::Done done) {
-        QObject::connect(child, &BackendOperation::progress, op,
-                         [op](int, int, const QString& text) { Q_EMIT op->progress(0, 0, text); });
-        QObject::connect(child, &BackendOperation::finished, op, [child, done] {
-            child->deleteLater();
-            done(child->result());
+    auto info = std::make_shared<ContainerInfo>();
+    op->addStep(u"Checking that %1 is not running"_s.arg(container), [n, container, info,
+                                                                      op](BackendOperation::Done done) {
+        if (!n || n->state() != NodeConnection::State::Ready || !n->docker())
+            return done(nodeNotReady(n));
+        n->docker()->inspectContainer(container, op, [container, info, done](const Result<ContainerInfo>& r) {
+            if (!r)
+                return done(r.error());
+            if (r->state.running)
+                return done(
+                    makeError(ErrorCode::Conflict, u"%1 is running: use Stop instead"_s.arg(container)));
+            *info = *r;
+            done({});
         });
-    };
-    op->addStep(u"Stopping"_s, [self, n, port, runChild](BackendOperation::Done done) {
-        if (!self || !n)
-            return done(makeError(ErrorCode::Unavailable, u"gone"_s));
-        runChild(self->stop(n, port), done);
     });
-    op->addStep(u"Starting"_s, [self, n, port, image, runChild](BackendOperation::Done done) {
-        if (!self || !n)
-            return done(makeError(ErrorCode::Unavailable, u"gone"_s));
-        runChild(self->start(n, port, image), done);
+    op->addStep(u"Checking that %1 is not registered"_s.arg(container), [self, info, container,
+                                                                         op](BackendOperation::Done done) {
+        const QByteArray key = info->labels.value(QString::fromLatin1(LabelKey)).toUtf8();
+        const QString address = info->labels.value(QString::fromLatin1(LabelAddress));
+        if (key.isEmpty())
+            return done({});
+        if (!self || !self->m_etcd)
+            return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
+        self->m_etcd->getPrefix(key, op, [key, address, container, done](const Result<KvSnapshot>& snap) {
+            if (!snap)
+                return done(snap.error());
+            for (const KeyValue& kv : snap->kvs) {
+                if (kv.key == key && QString::fromUtf8(kv.value) == address)
+                    return done(
+                        makeError(ErrorCode::Conflict,
+                                  u"%1 = %2 is still registered for %3: Stop it, or unregister it with "
+                                  u"Resync"_s.arg(QString::fromUtf8(key), address, container)));
+            }
+            done({});
+        });
+    });
+    op->addStep(u"Removing %1"_s.arg(container), [n, container, op](BackendOperation::Done done) {
+        if (!n || !n->docker())
+            return done(nodeNotReady(n));
+        n->docker()->removeContainer(container, false, false, op, done);
     });
     op->begin();
     return op;

@@ -65,7 +65,10 @@ void ClusterSession::connectNodes()
     }
     m_inventory->setNodes(m_nodes);
     m_service = new BackendService(m_kv, m_profile.prefix, m_profile.backends, OperationJournal(), this);
+    m_service->setNodes(m_nodes);
     m_drift = new DriftDetector(m_kv, m_profile.prefix, OperationJournal(), this);
+    // Repairs are the app's own writes too: one signal for the event log to tell them apart.
+    connect(m_drift, &DriftDetector::wroteKey, m_service, &BackendService::wroteKey);
     for (NodeConnection* node : std::as_const(m_nodes))
         node->start();
 }

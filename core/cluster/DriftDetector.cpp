@@ -42,17 +42,33 @@ QString DriftItem::describe() const
     return QString();
 }
 
-QString DriftItem::fixDescription() const
+QList<DriftItem::Repair> DriftItem::repairs() const
 {
     switch (kind) {
     case Kind::MissingKey:
-        return u"register %1 = %2"_s.arg(QString::fromUtf8(key), published);
-    case Kind::NotRunning:
-        return u"unregister %1"_s.arg(QString::fromUtf8(key));
     case Kind::AddressMismatch:
-        return u"set %1 = %2"_s.arg(QString::fromUtf8(key), published);
+        return {Repair::Register};
+    case Kind::NotRunning:
+        // Restart only where an exited container is there to start.
+        return container.isEmpty() ? QList<Repair>{Repair::Unregister}
+                                   : QList<Repair>{Repair::Restart, Repair::Unregister};
     case Kind::InterruptedStop:
-        return u"finish the stop: unregister, stop and remove %1"_s.arg(container);
+        return {Repair::FinishStop};
+    }
+    return {};
+}
+
+QString DriftItem::repairDescription(Repair repair) const
+{
+    switch (repair) {
+    case Repair::Register:
+        return u"register %1 = %2"_s.arg(QString::fromUtf8(key), published);
+    case Repair::Unregister:
+        return u"unregister %1"_s.arg(QString::fromUtf8(key));
+    case Repair::Restart:
+        return u"restart %1 on %2"_s.arg(container, node);
+    case Repair::FinishStop:
+        return u"finish the stop: stop and remove %1 on %2"_s.arg(container, node);
     }
     return QString();
 }
@@ -73,7 +89,7 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
     }
     struct State
     {
-        QMap<QByteArray, QByteArray> keys;
+        QMap<QByteArray, QPair<QByteArray, qint64>> keys;  // key -> (value, mod revision)
         QMap<QString, QList<ContainerSummary>> containers; // node -> labelled containers
         QMap<QString, QString> nodeAddress;                // node -> publish address
         int waiting = 0;
@@ -89,44 +105,59 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
         }
         QList<DriftItem> drift;
         QMap<QByteArray, QPair<QString, ContainerSummary>> running; // key -> (node, container)
+        QMap<QPair<QString, QByteArray>, QString> present;          // (node, key) -> container, any state
         for (auto it = state->containers.cbegin(); it != state->containers.cend(); ++it) {
             for (const ContainerSummary& c : it.value()) {
                 const QByteArray key = c.labels.value(QString::fromLatin1(BackendService::LabelKey)).toUtf8();
-                if (c.state == u"running"_s && !key.isEmpty())
+                if (key.isEmpty())
+                    continue;
+                present.insert({it.key(), key}, c.names.value(0));
+                if (c.state == u"running"_s)
                     running.insert(key, {it.key(), c});
             }
         }
-        const QList<OperationJournal::Entry> unfinished = m_journal.entries();
-        for (const OperationJournal::Entry& e : unfinished)
-            drift.append({DriftItem::Kind::InterruptedStop, e.node, e.container, e.key, {}, {}});
-        auto interrupted = [&](const QByteArray& key) {
-            return std::any_of(unfinished.cbegin(), unfinished.cend(),
-                               [&](const OperationJournal::Entry& e) { return e.key == key; });
+        auto pointsAt = [&](const QByteArray& key, const QString& node) {
+            const auto kv = state->keys.constFind(key);
+            return kv != state->keys.cend() &&
+                   QString::fromUtf8(kv->first).section(u':', 0, -2) == state->nodeAddress.value(node);
         };
+        // A journal entry is a half-done stop only while the key is gone and the container is not;
+        // anything else means the stop never began (a failed unregister) or has finished since.
+        QList<QByteArray> interrupted;
+        for (const OperationJournal::Entry& e : m_journal.entries()) {
+            if (!pointsAt(e.key, e.node) && present.contains({e.node, e.key})) {
+                drift.append({DriftItem::Kind::InterruptedStop, e.node, e.container, e.key, {}, {}, 0});
+                interrupted.append(e.key);
+            } else {
+                (void)m_journal.remove(e);
+            }
+        }
         for (auto it = running.cbegin(); it != running.cend(); ++it) {
-            if (interrupted(it.key()))
+            if (interrupted.contains(it.key()))
                 continue;
             const QString published = publishedAddress(it->second);
             const QString name = it->second.names.value(0);
-            if (!state->keys.contains(it.key()))
-                drift.append({DriftItem::Kind::MissingKey, it->first, name, it.key(), {}, published});
-            else if (QString::fromUtf8(state->keys.value(it.key())) != published)
+            const auto kv = state->keys.constFind(it.key());
+            if (kv == state->keys.cend())
+                drift.append({DriftItem::Kind::MissingKey, it->first, name, it.key(), {}, published, 0});
+            else if (QString::fromUtf8(kv->first) != published)
                 drift.append({DriftItem::Kind::AddressMismatch, it->first, name, it.key(),
-                              QString::fromUtf8(state->keys.value(it.key())), published});
+                              QString::fromUtf8(kv->first), published, kv->second});
         }
         for (auto it = state->keys.cbegin(); it != state->keys.cend(); ++it) {
-            if (running.contains(it.key()) || interrupted(it.key()))
+            if (running.contains(it.key()) || interrupted.contains(it.key()))
                 continue;
             // Only keys that point at one of our nodes are ours to judge.
-            const QString host = QString::fromUtf8(it.value()).section(u':', 0, -2);
+            const QString host = QString::fromUtf8(it->first).section(u':', 0, -2);
             for (auto n = state->nodeAddress.cbegin(); n != state->nodeAddress.cend(); ++n) {
                 if (!n.value().isEmpty() && n.value() == host)
                     drift.append({DriftItem::Kind::NotRunning,
                                   n.key(),
-                                  QString(),
+                                  present.value({n.key(), it.key()}),
                                   it.key(),
-                                  QString::fromUtf8(it.value()),
-                                  {}});
+                                  QString::fromUtf8(it->first),
+                                  {},
+                                  it->second});
             }
         }
         callback(drift);
@@ -137,7 +168,7 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
             state->error = snap.error(); // an unreadable etcd is never "no keys"
         else
             for (const KeyValue& kv : snap->kvs)
-                state->keys.insert(kv.key, kv.value);
+                state->keys.insert(kv.key, {kv.value, kv.modRevision});
         finish();
     });
     for (NodeConnection* node : nodes) {
@@ -161,53 +192,61 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
     }
 }
 
-void DriftDetector::fix(const DriftItem& item, NodeConnection* node, QObject* context,
-                        Callback<void> callback)
+void DriftDetector::fix(const DriftItem& item, DriftItem::Repair repair, NodeConnection* node,
+                        QObject* context, Callback<void> callback)
 {
+    if (!item.repairs().contains(repair)) {
+        callback(makeError(ErrorCode::InvalidArgument, u"%1 is not a repair for: %2"_s.arg(
+                                                           item.repairDescription(repair), item.describe())));
+        return;
+    }
     if (!m_etcd) {
         callback(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
         return;
     }
-    switch (item.kind) {
-    case DriftItem::Kind::MissingKey:
-    case DriftItem::Kind::AddressMismatch:
-        m_etcd->put(item.key, item.published.toUtf8(), 0, context,
-                    [callback](const Result<qint64>& r) { callback(toVoid(r)); });
+    QPointer<DriftDetector> self(this);
+    auto wrote = [self, key = item.key, callback](const Result<qint64>& r) {
+        if (r && self)
+            Q_EMIT self->wroteKey(key, *r);
+        callback(toVoid(r));
+    };
+    switch (repair) {
+    case DriftItem::Repair::Register:
+        // Against what the resync read: absent stays absent, a wrong value is still that value.
+        m_etcd->putIf(item.key, item.published.toUtf8(), item.modRevision, context, wrote);
         return;
-    case DriftItem::Kind::NotRunning:
-        m_etcd->remove(item.key, context, [callback](const Result<qint64>& r) { callback(toVoid(r)); });
+    case DriftItem::Repair::Unregister:
+        m_etcd->removeIf(item.key, item.modRevision, context, wrote);
         return;
-    case DriftItem::Kind::InterruptedStop:
+    case DriftItem::Repair::Restart:
+    case DriftItem::Repair::FinishStop:
         break;
     }
-    if (!node || !node->docker()) {
+    if (!node || node->state() != NodeConnection::State::Ready || !node->docker()) {
         callback(makeError(ErrorCode::Unavailable, u"node %1 is not connected"_s.arg(item.node)));
         return;
     }
-    QPointer<DriftDetector> self(this);
+    if (repair == DriftItem::Repair::Restart) {
+        node->docker()->startContainer(item.container, context, callback);
+        return;
+    }
     QPointer<NodeConnection> n(node);
     QPointer<QObject> ctx(context);
-    m_etcd->remove(item.key, context, [self, n, ctx, item, callback](const Result<qint64>& removed) {
-        if (!removed)
-            return callback(removed.error());
-        if (!n || !n->docker() || !ctx)
-            return callback(makeError(ErrorCode::Unavailable, u"node went away"_s));
-        n->docker()->stopContainer(
-            item.container, 3, ctx, [self, n, ctx, item, callback](const Result<void>& stopped) {
-                if (!stopped && stopped.error().code != ErrorCode::NotFound && stopped.error().status != 304)
-                    return callback(stopped.error());
-                if (!n || !n->docker() || !ctx)
-                    return callback(makeError(ErrorCode::Unavailable, u"node went away"_s));
-                n->docker()->removeContainer(
-                    item.container, false, false, ctx, [self, item, callback](const Result<void>& removed2) {
-                        if (!removed2 && removed2.error().code != ErrorCode::NotFound)
-                            return callback(removed2.error());
-                        if (self)
-                            (void)self->m_journal.remove({item.node, item.container, item.key});
-                        callback({});
-                    });
-            });
-    });
+    node->docker()->stopContainer(
+        item.container, 3, context, [self, n, ctx, item, callback](const Result<void>& stopped) {
+            if (!stopped && stopped.error().code != ErrorCode::NotFound && stopped.error().status != 304)
+                return callback(stopped.error());
+            if (!n || !n->docker() || !ctx)
+                return callback(makeError(ErrorCode::Unavailable, u"node went away"_s));
+            n->docker()->removeContainer(
+                item.container, false, false, ctx, [self, item, callback](const Result<void>& removed) {
+                    if (!removed && removed.error().code != ErrorCode::NotFound)
+                        return callback(removed.error());
+                    if (self)
+                        (void)self->m_journal.remove({item.node, item.container, item.key});
+                    callback({});
+                });
+        });
 }
 
 } // namespace lbdeck

@@ -22,22 +22,34 @@ struct DriftItem
         MissingKey,      // a backend container runs, its key is not in etcd
         NotRunning,      // a key points at a backend on a managed node, no container runs for it
         AddressMismatch, // the key's address is not what the container publishes
-        InterruptedStop  // a stop was begun and not finished (lbdeck was closed or crashed)
+        InterruptedStop  // a stop was begun and not finished: the key is gone, the container is not
+    };
+    // What can be done about it, each on its own; only those that fit the live state are offered.
+    enum class Repair
+    {
+        Register,   // write the key with the container's published address
+        Unregister, // delete the key (only if nobody changed it since the resync read it)
+        Restart,    // start the exited container again (it is registered already)
+        FinishStop  // stop and remove the container whose key is already gone
     };
     Kind kind = Kind::MissingKey;
     QString node;
     QString container;
     QByteArray key;
-    QString registered; // the key's value, if any
-    QString published;  // the container's address, if any
+    QString registered;     // the key's value, if any
+    QString published;      // the container's address, if any
+    qint64 modRevision = 0; // the key's, when it is in etcd
     QString describe() const;
-    QString fixDescription() const;
+    QList<Repair> repairs() const;
+    QString repairDescription(Repair repair) const;
+    QString fixDescription() const { return repairDescription(repairs().value(0)); }
     bool operator==(const DriftItem&) const = default;
 };
 
 // One resync: every node's labelled containers (Docker list) against the backend prefix (etcd
-// range), plus the stops the journal says were never finished. fix() restores the invariant for
-// one item in one call.
+// range), plus the stops the journal says were never finished — only those whose live state shows
+// a half-done stop; a journal entry that no longer matches what Docker and etcd hold is dropped.
+// fix() applies one repair of one item, against the state the resync read (conditional writes).
 class DriftDetector : public QObject
 {
     Q_OBJECT
@@ -46,7 +58,16 @@ public:
                   QObject* parent = nullptr); // etcd: Not owned.
 
     void resync(const QList<NodeConnection*>& nodes, QObject* context, Callback<QList<DriftItem>> callback);
-    void fix(const DriftItem& item, NodeConnection* node, QObject* context, Callback<void> callback);
+    void fix(const DriftItem& item, DriftItem::Repair repair, NodeConnection* node, QObject* context,
+             Callback<void> callback);
+    // The first repair offered.
+    void fix(const DriftItem& item, NodeConnection* node, QObject* context, Callback<void> callback)
+    {
+        fix(item, item.repairs().value(0), node, context, std::move(callback));
+    }
+
+Q_SIGNALS:
+    void wroteKey(const QByteArray& key, qint64 revision);
 
 private:
     QPointer<EtcdKv> m_etcd;

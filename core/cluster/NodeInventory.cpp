@@ -100,6 +100,9 @@ void NodeInventory::refreshNode(NodeConnection* node)
                 if (p.hostPort)
                     b.published = u"%1:%2"_s.arg(p.hostIp).arg(p.hostPort);
             }
+            // Not running, Docker publishes nothing: the address it was started with says where.
+            if (b.published.isEmpty())
+                b.published = c.labels.value(QString::fromLatin1(BackendService::LabelAddress));
             // A running container wins over an exited one with the same key.
             if (!fresh.contains(key) || b.running)
                 fresh.insert(key, b);

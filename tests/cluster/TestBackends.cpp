@@ -15,10 +15,12 @@
 #include "tests/testbed/DockerDaemon.h"
 #include "tests/testbed/EtcdServer.h"
 #include "tests/testbed/SshServer.h"
+#include "tests/testbed/TcpProxy.h"
 
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 #include <csignal>
@@ -59,11 +61,19 @@ private Q_SLOTS:
     void hostKeysAreNeverAcceptedSilently();
     void resyncFindsEachDriftAndFixesIt();
     void failedStartRollsBack();
+    void startRefusesWhatIsHeldAndChangesNothing();
+    void startThatNeverAnswersIsNeverRegistered();
+    void failedStopLeavesNoJournalEntryAndNoRepair();
+    void resyncRepairsEachItemOnItsOwn();
+    void replaceMovesABackendToAnotherNode();
+    void removesAnExitedUnregisteredContainer();
 
 private:
     NodeConnection* sshNode(const QString& name, const QString& address, const QString& knownHosts);
     NodeConnection* unixNode(const QString& name, const QString& address);
     Result<QByteArray> etcdValue(const QByteArray& key);
+    std::optional<KeyValue> etcdKey(const QByteArray& key);
+    QByteArray inspect(const QString& container, const QString& format);
 
     EtcdServer m_etcd;
     DockerDaemon m_docker;
@@ -314,6 +324,306 @@ void TestBackends::failedStartRollsBack()
     QVERIFY(!r.ok());
     QVERIFY2(r.error().toString().contains(u"no-such-image"_s), qPrintable(r.error().toString()));
     QCOMPARE(etcdValue(service.keyOf(port)).error().code, ErrorCode::NotFound); // the key was taken back
+    delete node;
+}
+
+std::optional<KeyValue> TestBackends::etcdKey(const QByteArray& key)
+{
+    auto snap =
+        await<KvSnapshot>([&](QObject* ctx, Callback<KvSnapshot> cb) { m_client->getPrefix(key, ctx, cb); });
+    if (snap) {
+        for (const KeyValue& kv : snap->kvs) {
+            if (kv.key == key)
+                return kv;
+        }
+    }
+    return std::nullopt;
+}
+
+QByteArray TestBackends::inspect(const QString& container, const QString& format)
+{
+    QByteArray out;
+    if (!m_docker.docker({u"inspect"_s, u"-f"_s, format, container}, &out).isEmpty())
+        return {};
+    return out.trimmed();
+}
+
+void TestBackends::startRefusesWhatIsHeldAndChangesNothing()
+{
+    // Two nodes on one Docker engine, as the seed's node-b and node-c.
+    NodeConnection* b = unixNode(u"node-b"_s, u"127.0.1.31"_s);
+    NodeConnection* c = unixNode(u"node-c"_s, u"127.0.1.32"_s);
+    QTRY_COMPARE(b->state(), NodeConnection::State::Ready);
+    QTRY_COMPARE(c->state(), NodeConnection::State::Ready);
+    BackendService service(m_client.get(), "/held/",
+                           BackendDefaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s},
+                           OperationJournal(m_dir.filePath(u"journal-held.json"_s)));
+    service.setNodes({b, c});
+    const quint16 port = freePort();
+    VERIFY_OK(runOperation(service.start(b, port)));
+    const QString name = service.containerName(port);
+    const QByteArray before = inspect(name, u"{{.Id}} {{.State.StartedAt}}"_s);
+    const std::optional<KeyValue> key = etcdKey(service.keyOf(port));
+    QVERIFY(!before.isEmpty() && key);
+
+    // Again on node-b, then on node-c: both refused, naming who holds it.
+    for (NodeConnection* node : {b, c}) {
+        const Result<void> r = runOperation(service.start(node, port));
+        QVERIFY2(!r.ok(), qPrintable(node->profile().name));
+        QCOMPARE(r.error().code, ErrorCode::Conflict);
+        QVERIFY2(r.error().message.contains(u"already registered as 127.0.1.31:%1"_s.arg(port)) &&
+                     r.error().message.contains(u"on node-b"_s),
+                 qPrintable(r.error().message));
+    }
+    // The healthy backend did not change: same container, same start, same registration.
+    QCOMPARE(inspect(name, u"{{.Id}} {{.State.StartedAt}}"_s), before);
+    QCOMPARE(etcdKey(service.keyOf(port))->value, key->value);
+    QCOMPARE(etcdKey(service.keyOf(port))->modRevision, key->modRevision);
+
+    // Not registered, but the container runs (drift): another node may not take the name either.
+    VERIFY_OK(await<qint64>(
+        [&](QObject* ctx, Callback<qint64> cb) { m_client->remove(service.keyOf(port), ctx, cb); }));
+    const Result<void> onC = runOperation(service.start(c, port));
+    QVERIFY(!onC.ok());
+    QVERIFY2(onC.error().message.contains(u"already runs on node-b"_s), qPrintable(onC.error().message));
+    QVERIFY(!etcdKey(service.keyOf(port)));
+    QCOMPARE(inspect(name, u"{{.Id}} {{.State.StartedAt}}"_s), before);
+
+    // A listener that is not a container of ours: refused the same way, nothing registered.
+    QTcpServer foreign;
+    QVERIFY(foreign.listen(QHostAddress(u"127.0.1.32"_s), 0));
+    const quint16 held = foreign.serverPort();
+    const Result<void> r = runOperation(service.start(c, held));
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::Conflict);
+    QVERIFY2(r.error().message.contains(u"127.0.1.32:%1 already accepts connections"_s.arg(held)),
+             qPrintable(r.error().message));
+    QVERIFY(!etcdKey(service.keyOf(held)));
+    QVERIFY(inspect(service.containerName(held), u"{{.Id}}"_s).isEmpty());
+
+    VERIFY_OK(runOperation(service.stop(b, port)));
+    delete b;
+    delete c;
+}
+
+void TestBackends::startThatNeverAnswersIsNeverRegistered()
+{
+    // An image that runs but never serves: busybox sleeping instead of httpd.
+    QByteArray out;
+    m_docker.docker({u"rm"_s, u"-f"_s, u"lbdeck-silent-src"_s}, &out);
+    QCOMPARE(m_docker.docker({u"create"_s, u"--name"_s, u"lbdeck-silent-src"_s, DockerDaemon::backendImage()},
+                             &out),
+             QString());
+    QCOMPARE(m_docker.docker({u"commit"_s, u"--change"_s, u"CMD [\"/bin/busybox\",\"sleep\",\"600\"]"_s,
+                              u"lbdeck-silent-src"_s, u"lbdeck/silent:test"_s},
+                             &out),
+             QString());
+    m_docker.docker({u"rm"_s, u"-f"_s, u"lbdeck-silent-src"_s}, &out);
+
+    NodeConnection* node = unixNode(u"local"_s, u"127.0.1.33"_s);
+    QTRY_COMPARE(node->state(), NodeConnection::State::Ready);
+    BackendService service(m_client.get(), "/silent/",
+                           BackendDefaults{u"lbdeck/silent:test"_s, 80, u"apache-%1"_s},
+                           OperationJournal(m_dir.filePath(u"journal-silent.json"_s)));
+    service.setAdmissionTimeout(std::chrono::seconds(2));
+    const quint16 port = freePort();
+    const QByteArray address = u"127.0.1.33:%1"_s.arg(port).toUtf8();
+    auto snap = await<KvSnapshot>(
+        [&](QObject* ctx, Callback<KvSnapshot> cb) { m_client->getPrefix("/silent/", ctx, cb); });
+    VERIFY_OK(snap);
+    const qint64 from = snap->revision + 1;
+
+    BackendOperation* op = service.start(node, port);
+    QStringList steps;
+    connect(op, &BackendOperation::progress, this, [&steps](int, int, const QString& t) { steps << t; });
+    const Result<void> r = runOperation(op);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::Timeout);
+    QVERIFY2(r.error().message.contains(u"did not answer"_s), qPrintable(r.error().message));
+    // The order is visible: it waited for an answer, and never got to registering.
+    QVERIFY(std::any_of(steps.cbegin(), steps.cend(),
+                        [](const QString& s) { return s.startsWith(u"Waiting for"_s); }));
+    QVERIFY(!std::any_of(steps.cbegin(), steps.cend(),
+                         [](const QString& s) { return s.startsWith(u"Registering"_s); }));
+    // Rolled back: no container is left.
+    QVERIFY(inspect(service.containerName(port), u"{{.Id}}"_s).isEmpty());
+
+    // And no revision in etcd's history ever held that address: nginx could not have routed to it.
+    auto now = await<KvSnapshot>(
+        [&](QObject* ctx, Callback<KvSnapshot> cb) { m_client->getPrefix("/silent/", ctx, cb); });
+    VERIFY_OK(now);
+    QList<WatchEvent> history;
+    EtcdWatch* watch = m_client->watchPrefix("/silent/", from, this);
+    connect(watch, &EtcdWatch::eventsReceived, this,
+            [&history](const QList<WatchEvent>& e, qint64) { history += e; });
+    // A marker written after the start: once it arrives, the history before it has been delivered.
+    VERIFY_OK(await<qint64>(
+        [&](QObject* ctx, Callback<qint64> cb) { m_client->put("/silent/marker", "done", 0, ctx, cb); }));
+    QTRY_VERIFY(std::any_of(history.cbegin(), history.cend(),
+                            [](const WatchEvent& e) { return e.kv.key == "/silent/marker"; }));
+    for (const WatchEvent& e : std::as_const(history))
+        QVERIFY2(e.kv.value != address, e.kv.key.constData());
+    delete watch;
+    delete node;
+}
+
+void TestBackends::failedStopLeavesNoJournalEntryAndNoRepair()
+{
+    NodeConnection* node = unixNode(u"local"_s, u"127.0.1.34"_s);
+    QTRY_COMPARE(node->state(), NodeConnection::State::Ready);
+    const QString journal = m_dir.filePath(u"journal-etcd-down.json"_s);
+    const BackendDefaults defaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s};
+    BackendService direct(m_client.get(), "/down/", defaults, OperationJournal(journal));
+    const quint16 port = freePort();
+    VERIFY_OK(runOperation(direct.start(node, port)));
+
+    // The same service through a link to etcd that is then cut: etcd is down for it.
+    TcpProxy proxy(u"127.0.0.1"_s, quint16(QUrl(m_etcd.clientUrl()).port()));
+    EtcdConfig c;
+    c.endpoints = {proxy.url()};
+    c.timeout = std::chrono::milliseconds(1500);
+    EtcdV3Client cut(c);
+    BackendService service(&cut, "/down/", defaults, OperationJournal(journal));
+    proxy.cut();
+    const Result<void> r = runOperation(service.stop(node, port));
+    QVERIFY(!r.ok());
+    // What happened: nothing. The journal says so, the container runs, the key is there.
+    QVERIFY(OperationJournal(journal).entries().isEmpty());
+    QCOMPARE(inspect(direct.containerName(port), u"{{.State.Running}}"_s), QByteArray("true"));
+    QVERIFY(etcdKey(direct.keyOf(port)));
+
+    // A journal entry that does not match the live state (left by an older lbdeck) is dropped,
+    // not offered as "finish the stop".
+    QVERIFY(OperationJournal(journal).add({u"local"_s, direct.containerName(port), direct.keyOf(port)}).ok());
+    DriftDetector detector(m_client.get(), "/down/", OperationJournal(journal));
+    auto drift = await<QList<DriftItem>>(
+        [&](QObject* ctx, Callback<QList<DriftItem>> cb) { detector.resync({node}, ctx, cb); });
+    VERIFY_OK(drift);
+    QCOMPARE(drift->size(), 0);
+    QVERIFY(OperationJournal(journal).entries().isEmpty());
+    VERIFY_OK(runOperation(direct.stop(node, port)));
+    delete node;
+}
+
+void TestBackends::resyncRepairsEachItemOnItsOwn()
+{
+    NodeConnection* node = unixNode(u"local"_s, u"127.0.1.35"_s);
+    QTRY_COMPARE(node->state(), NodeConnection::State::Ready);
+    BackendService service(m_client.get(), "/repair/",
+                           BackendDefaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s},
+                           OperationJournal(m_dir.filePath(u"journal-repair.json"_s)));
+    const quint16 pExited = freePort(), pGone = freePort();
+    // 1. registered, its container exited: restart or unregister are both offered.
+    VERIFY_OK(runOperation(service.start(node, pExited)));
+    QByteArray out;
+    QCOMPARE(m_docker.docker({u"stop"_s, u"-t"_s, u"1"_s, service.containerName(pExited)}, &out), QString());
+    // 2. registered, no container at all: only unregister.
+    VERIFY_OK(runOperation(service.start(node, pGone)));
+    QCOMPARE(m_docker.docker({u"rm"_s, u"-f"_s, service.containerName(pGone)}, &out), QString());
+
+    DriftDetector detector(m_client.get(), "/repair/",
+                           OperationJournal(m_dir.filePath(u"journal-repair.json"_s)));
+    auto resync = [&] {
+        return await<QList<DriftItem>>(
+            [&](QObject* ctx, Callback<QList<DriftItem>> cb) { detector.resync({node}, ctx, cb); });
+    };
+    auto drift = resync();
+    VERIFY_OK(drift);
+    QCOMPARE(drift->size(), 2);
+    QMap<QByteArray, DriftItem> byKey;
+    for (const DriftItem& d : *drift)
+        byKey.insert(d.key, d);
+    const DriftItem exited = byKey.value(service.keyOf(pExited));
+    const DriftItem gone = byKey.value(service.keyOf(pGone));
+    QCOMPARE(exited.kind, DriftItem::Kind::NotRunning);
+    QCOMPARE(exited.repairs(),
+             (QList<DriftItem::Repair>{DriftItem::Repair::Restart, DriftItem::Repair::Unregister}));
+    QCOMPARE(gone.repairs(), QList<DriftItem::Repair>{DriftItem::Repair::Unregister});
+    // A repair that does not fit is refused.
+    auto bad = await<void>([&](QObject* ctx, Callback<void> cb) {
+        detector.fix(gone, DriftItem::Repair::Restart, node, ctx, cb);
+    });
+    QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
+
+    // Restart the one, leave the other: only the first changes.
+    VERIFY_OK(await<void>([&](QObject* ctx, Callback<void> cb) {
+        detector.fix(exited, DriftItem::Repair::Restart, node, ctx, cb);
+    }));
+    QCOMPARE(inspect(service.containerName(pExited), u"{{.State.Running}}"_s), QByteArray("true"));
+    drift = resync();
+    VERIFY_OK(drift);
+    QCOMPARE(drift->size(), 1);
+    QCOMPARE(drift->first().key, service.keyOf(pGone));
+
+    // Unregister against a key someone changed since the resync read it: refused, the key stays.
+    VERIFY_OK(await<qint64>([&](QObject* ctx, Callback<qint64> cb) {
+        m_client->put(service.keyOf(pGone), u"127.0.1.35:%1"_s.arg(pGone).toUtf8(), 0, ctx, cb);
+    }));
+    auto stale = await<void>([&](QObject* ctx, Callback<void> cb) {
+        detector.fix(drift->first(), DriftItem::Repair::Unregister, node, ctx, cb);
+    });
+    QCOMPARE(stale.error().code, ErrorCode::Conflict);
+    QVERIFY(etcdKey(service.keyOf(pGone)));
+    drift = resync();
+    VERIFY_OK(drift);
+    VERIFY_OK(await<void>([&](QObject* ctx, Callback<void> cb) {
+        detector.fix(drift->first(), DriftItem::Repair::Unregister, node, ctx, cb);
+    }));
+    QVERIFY(!etcdKey(service.keyOf(pGone)));
+    drift = resync();
+    VERIFY_OK(drift);
+    QCOMPARE(drift->size(), 0);
+    VERIFY_OK(runOperation(service.stop(node, pExited)));
+    delete node;
+}
+
+void TestBackends::replaceMovesABackendToAnotherNode()
+{
+    NodeConnection* b = unixNode(u"node-b"_s, u"127.0.1.36"_s);
+    NodeConnection* c = unixNode(u"node-c"_s, u"127.0.1.37"_s);
+    QTRY_COMPARE(b->state(), NodeConnection::State::Ready);
+    QTRY_COMPARE(c->state(), NodeConnection::State::Ready);
+    BackendService service(m_client.get(), "/replace/",
+                           BackendDefaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s},
+                           OperationJournal(m_dir.filePath(u"journal-replace.json"_s)));
+    service.setNodes({b, c});
+    const quint16 port = freePort();
+    VERIFY_OK(runOperation(service.start(b, port)));
+    const QByteArray before = inspect(service.containerName(port), u"{{.Id}}"_s);
+    VERIFY_OK(runOperation(service.replace(b, c, port)));
+    QCOMPARE(etcdKey(service.keyOf(port))->value, u"127.0.1.37:%1"_s.arg(port).toUtf8());
+    QByteArray body;
+    QCOMPARE(httpGet(u"127.0.1.37"_s, port, "/", &body), 200);
+    QCOMPARE(httpGet(u"127.0.1.36"_s, port, "/", &body, 500), -1);
+    QVERIFY(inspect(service.containerName(port), u"{{.Id}}"_s) != before);
+    VERIFY_OK(runOperation(service.stop(c, port)));
+    delete b;
+    delete c;
+}
+
+void TestBackends::removesAnExitedUnregisteredContainer()
+{
+    NodeConnection* node = unixNode(u"local"_s, u"127.0.1.38"_s);
+    QTRY_COMPARE(node->state(), NodeConnection::State::Ready);
+    BackendService service(m_client.get(), "/exited/",
+                           BackendDefaults{DockerDaemon::backendImage(), 80, u"apache-%1"_s},
+                           OperationJournal(m_dir.filePath(u"journal-exited.json"_s)));
+    const quint16 port = freePort();
+    VERIFY_OK(runOperation(service.start(node, port)));
+    const QString name = service.containerName(port);
+    // Running: refused.
+    QCOMPARE(runOperation(service.removeExited(node, name)).error().code, ErrorCode::Conflict);
+    QByteArray out;
+    QCOMPARE(m_docker.docker({u"stop"_s, u"-t"_s, u"1"_s, name}, &out), QString());
+    // Exited but still registered: refused, the registration is the operator's to decide.
+    const Result<void> registered = runOperation(service.removeExited(node, name));
+    QVERIFY(!registered.ok());
+    QVERIFY2(registered.error().message.contains(u"still registered"_s),
+             qPrintable(registered.error().message));
+    VERIFY_OK(await<qint64>(
+        [&](QObject* ctx, Callback<qint64> cb) { m_client->remove(service.keyOf(port), ctx, cb); }));
+    VERIFY_OK(runOperation(service.removeExited(node, name)));
+    QVERIFY(inspect(name, u"{{.Id}}"_s).isEmpty());
     delete node;
 }
 
