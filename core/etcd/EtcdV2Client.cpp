@@ -164,8 +164,9 @@ void EtcdV2Client::remove(const QByteArray& key, QObject* context, Callback<qint
 void EtcdV2Client::putIf(const QByteArray& key, const QByteArray& value, qint64 expectedModRevision,
                          QObject* context, Callback<qint64> callback)
 {
-    const QByteArray condition = expectedModRevision > 0 ? "prevIndex=" + QByteArray::number(expectedModRevision)
-                                                         : QByteArray("prevExist=false");
+    const QByteArray condition = expectedModRevision > 0
+                                     ? "prevIndex=" + QByteArray::number(expectedModRevision)
+                                     : QByteArray("prevExist=false");
     conditional("PUT", key, "value=" + value.toPercentEncoding() + '&' + condition, {}, expectedModRevision,
                 context, std::move(callback));
 }
@@ -177,8 +178,8 @@ void EtcdV2Client::removeIf(const QByteArray& key, qint64 expectedModRevision, Q
         callback(makeError(ErrorCode::InvalidArgument, u"a conditional delete needs the key's index"_s));
         return;
     }
-    conditional("DELETE", key, {}, "?prevIndex=" + QByteArray::number(expectedModRevision), expectedModRevision,
-                context, std::move(callback));
+    conditional("DELETE", key, {}, "?prevIndex=" + QByteArray::number(expectedModRevision),
+                expectedModRevision, context, std::move(callback));
 }
 
 void EtcdV2Client::conditional(const QByteArray& method, const QByteArray& key, const QByteArray& form,
@@ -204,8 +205,9 @@ void EtcdV2Client::conditional(const QByteArray& method, const QByteArray& key, 
              if (e.code == ErrorCode::NotFound)
                  e.message = u"%1 is no longer in etcd: someone else removed it"_s.arg(k);
              else if (e.code == ErrorCode::Conflict)
-                 e.message = expected == 0 ? u"%1 already exists"_s.arg(k)
-                                           : u"%1 changed since it was read (index %2)"_s.arg(k).arg(expected);
+                 e.message = expected == 0
+                                 ? u"%1 already exists"_s.arg(k)
+                                 : u"%1 changed since it was read (index %2)"_s.arg(k).arg(expected);
              callback(e);
          });
 }

@@ -273,8 +273,9 @@ void EtcdV3Client::putIf(const QByteArray& key, const QByteArray& value, qint64 
 {
     const QString subject = keySubject(key);
     post("/v3/kv/txn", etcdv3::putIfBody(key, value, expectedModRevision), subject, context,
-         decodeWith<etcdv3::TxnResult>(conditionalResult(key, expectedModRevision, whereFor(subject), callback),
-                                       etcdv3::parseCas, whereFor(subject)),
+         decodeWith<etcdv3::TxnResult>(
+             conditionalResult(key, expectedModRevision, whereFor(subject), callback), etcdv3::parseCas,
+             whereFor(subject)),
          false);
 }
 
@@ -283,8 +284,9 @@ void EtcdV3Client::removeIf(const QByteArray& key, qint64 expectedModRevision, Q
 {
     const QString subject = keySubject(key);
     post("/v3/kv/txn", etcdv3::removeIfBody(key, expectedModRevision), subject, context,
-         decodeWith<etcdv3::TxnResult>(conditionalResult(key, expectedModRevision, whereFor(subject), callback),
-                                       etcdv3::parseCas, whereFor(subject)),
+         decodeWith<etcdv3::TxnResult>(
+             conditionalResult(key, expectedModRevision, whereFor(subject), callback), etcdv3::parseCas,
+             whereFor(subject)),
          false);
 }
 
