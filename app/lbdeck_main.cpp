@@ -3,6 +3,8 @@
 // lbdeck: the desktop control panel.
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/ProfileStore.h"
+#include "core/ssh/RuntimeDirectory.h"
+#include "core/util/UnixSignals.h"
 #include "ui/MainWindow.h"
 #include "ui/Screenshots.h"
 #include "ui/SecretStore.h"
@@ -17,6 +19,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
+
+#include <csignal>
 
 using namespace Qt::StringLiterals;
 
@@ -91,10 +95,22 @@ int main(int argc, char** argv)
         profile.balancer.engineStatusUrl = cli.value(engineOption);
     }
 
+    // Sockets of a run that was killed (kill -9, a crash) are gone with it; their directories are
+    // not. Those of an lbdeck still running are left alone.
+    lbdeck::RuntimeDirectory::removeStale(lbdeck::RuntimeDirectory::base());
+    // Before the session, so that it outlives it: a second signal during the clean-up is caught too.
+    lbdeck::UnixSignals stopSignals({SIGTERM, SIGINT});
+
     lbdeck::ClusterSession session(profile);
     lbdeck::MainWindow window;
     window.setSession(&session);
     window.show();
+    // SIGTERM and SIGINT end the event loop, so that the destructors of the session and the window
+    // run: they stop the ssh children and remove the runtime directories. close() saves the layout.
+    QObject::connect(&stopSignals, &lbdeck::UnixSignals::received, &window, [&window] {
+        window.close();
+        QCoreApplication::exit(0);
+    });
     // The etcd password lives in the keychain only; a cluster without a user needs none.
     lbdeck::SecretStore secrets;
     if (profile.etcd.user.isEmpty()) {

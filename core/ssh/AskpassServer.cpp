@@ -3,15 +3,13 @@
 #include "AskpassServer.h"
 
 #include "AskpassProtocol.h"
+#include "RuntimeDirectory.h"
 #include "core/util/Logging.h"
 
 #include <QCoreApplication>
-#include <QDir>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QMetaMethod>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 
 using namespace Qt::StringLiterals;
 
@@ -44,16 +42,14 @@ Result<void> AskpassServer::listen()
 {
     if (isListening())
         return {};
-    QString base = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
-    if (base.isEmpty())
-        base = QDir::tempPath();
-    // QTemporaryDir creates the directory 0700: only this user can reach the socket inside.
-    m_dir = std::make_unique<QTemporaryDir>(base + u"/lbdeck-askpass-XXXXXX"_s);
-    if (!m_dir->isValid())
-        return makeError(
-            ErrorCode::Io,
-            u"cannot create a private directory for the askpass socket: %1"_s.arg(m_dir->errorString()),
-            base);
+    // Only this user can reach the socket inside (0700); its owner lock lets a later start remove
+    // the directory if this process is killed.
+    Result<std::unique_ptr<RuntimeDirectory>> dir =
+        RuntimeDirectory::create(RuntimeDirectory::base(), RuntimeDirectory::AskpassPrefix);
+    if (!dir)
+        return makeError(ErrorCode::Io, u"the askpass socket: %1"_s.arg(dir.error().message),
+                         dir.error().where);
+    m_dir = std::move(*dir);
     m_server = new QLocalServer(this);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
     const QString path = m_dir->path() + u"/askpass.sock"_s;

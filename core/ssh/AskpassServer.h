@@ -12,9 +12,10 @@
 
 class QLocalServer;
 class QLocalSocket;
-class QTemporaryDir;
 
 namespace lbdeck {
+
+class RuntimeDirectory;
 
 // The lbdeck end of the askpass bridge. ssh runs $SSH_ASKPASS (lbdeck-askpass) when it needs a key
 // passphrase or a password; the helper forwards the prompt over a unix socket in a private (0700)
@@ -50,7 +51,7 @@ private:
     void onNewConnection();
     void onReadyRead(QLocalSocket* socket);
 
-    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<RuntimeDirectory> m_dir;
     QLocalServer* m_server = nullptr; // Owned (child).
     QString m_helperPath;
 };

@@ -3,16 +3,14 @@
 #include "SshTunnel.h"
 
 #include "AskpassServer.h"
+#include "RuntimeDirectory.h"
 #include "SshChildProcess.h"
 #include "SshFailure.h"
 #include "core/util/Logging.h"
 
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLocalSocket>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 
 using namespace Qt::StringLiterals;
 
@@ -131,31 +129,30 @@ bool SshTunnel::usesAskpass() const
 
 Result<void> SshTunnel::prepareLocalDirectory()
 {
-    if (m_dir && m_dir->isValid())
+    if (m_dir)
         return {};
-    QString base = m_options.runtimeDirectory;
-    if (base.isEmpty())
-        base = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
-    if (base.isEmpty())
-        base = QDir::tempPath();
-    // mkdtemp: a fresh directory only this user can enter, so nobody else reaches the socket.
-    m_dir = std::make_unique<QTemporaryDir>(base + u"/lbdeck-ssh-XXXXXX"_s);
-    if (!m_dir->isValid())
+    const QString base = RuntimeDirectory::base(m_options.runtimeDirectory);
+    // A fresh directory only this user can enter, so nobody else reaches the socket; its owner
+    // lock lets a later start remove it if this process is killed.
+    Result<std::unique_ptr<RuntimeDirectory>> dir =
+        RuntimeDirectory::create(base, RuntimeDirectory::SshTunnelPrefix);
+    if (!dir)
         return makeError(ErrorCode::Io,
-                         u"cannot create a private directory for the tunnel to %1 under %2: %3"_s.arg(
-                             m_destination.displayName(), base, m_dir->errorString()),
-                         base);
-    m_localSocket = m_dir->path() + u'/' + sshSocketName(m_destination.host);
-    if (m_localSocket.toLocal8Bit().size() > MaxSocketPath)
+                         u"the tunnel to %1: %2"_s.arg(m_destination.displayName(), dir.error().message),
+                         dir.error().where);
+    // Kept only once usable: a later start() must not skip these checks.
+    const QString socket = (*dir)->path() + u'/' + sshSocketName(m_destination.host);
+    if (socket.toLocal8Bit().size() > MaxSocketPath)
         return makeError(ErrorCode::InvalidArgument,
                          u"the tunnel's socket path %1 is longer than a unix socket allows; use a shorter "
-                         u"runtime directory (XDG_RUNTIME_DIR)"_s.arg(m_localSocket),
-                         m_localSocket);
-    if (m_localSocket.contains(u':') || m_localSocket.contains(u'%'))
+                         u"runtime directory (XDG_RUNTIME_DIR)"_s.arg(socket),
+                         socket);
+    if (socket.contains(u':') || socket.contains(u'%'))
         return makeError(
             ErrorCode::InvalidArgument,
-            u"the tunnel's socket path %1 holds ':' or '%', which ssh would misread"_s.arg(m_localSocket),
-            m_localSocket);
+            u"the tunnel's socket path %1 holds ':' or '%', which ssh would misread"_s.arg(socket), socket);
+    m_dir = std::move(*dir);
+    m_localSocket = socket;
     return {};
 }
 

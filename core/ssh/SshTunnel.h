@@ -17,11 +17,11 @@
 #include <memory>
 
 class QLocalSocket;
-class QTemporaryDir;
 
 namespace lbdeck {
 
 class AskpassServer;
+class RuntimeDirectory;
 
 // One long-lived `ssh -N -L <local.sock>:<remote>` per node, through the user's own OpenSSH client
 // (~/.ssh/config, agent, ProxyJump and known_hosts work as in a terminal). The local end is a unix
@@ -100,7 +100,7 @@ private:
     SshForward m_forward;
     SshTunnelOptions m_options;
     QPointer<AskpassServer> m_askpass; // Not owned.
-    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<RuntimeDirectory> m_dir;
     QString m_localSocket;
     SshHostKeys* m_hostKeys = nullptr; // Owned (child); exists while checking.
     SshHostKey m_pendingKey;

@@ -11,3 +11,4 @@ target_compile_definitions(test_ssh_tunnel PRIVATE
   LBDECK_ASKPASS_HELPER="$<TARGET_FILE:lbdeck-askpass-test>")
 # Building test_ssh_tunnel builds everything `ctest -R test_ssh` runs.
 add_dependencies(test_ssh_tunnel lbdeck-askpass-test test_ssh_parsing)
+lbdeck_add_test(test_runtime_directory SOURCES TestRuntimeDirectory.cpp LIBS lbdeck_core LABELS ssh)
