@@ -2,8 +2,11 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "ProfileDialog.h"
 
+#include "ConnectionTestPanel.h"
+#include "NodesEditor.h"
 #include "core/cluster/ProfileStore.h"
-#include "core/http/HttpEndpoint.h"
+#include "core/cluster/ProfileValidation.h"
+#include "core/util/Callback.h"
 #include "ui/SecretStore.h"
 
 #include <QComboBox>
@@ -16,7 +19,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QTableWidget>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -59,44 +61,26 @@ ProfileDialog::ProfileDialog(SecretStore* secrets, QWidget* parent)
 
     auto* etcdBox = new QGroupBox(tr("etcd"), this);
     auto* etcdForm = new QFormLayout(etcdBox);
-    etcdForm->addRow(tr("&Endpoints:"), m_endpoints);
+    etcdForm->addRow(tr("&Endpoints:"), withError(m_endpoints));
     etcdForm->addRow(tr("&API:"), m_api);
-    etcdForm->addRow(tr("CA &file:"), m_caFile);
-    etcdForm->addRow(tr("Client &certificate:"), m_certFile);
-    etcdForm->addRow(tr("Client &key:"), m_keyFile);
-    etcdForm->addRow(tr("&User:"), m_user);
+    etcdForm->addRow(tr("CA &file:"), withError(m_caFile));
+    etcdForm->addRow(tr("Client &certificate:"), withError(m_certFile));
+    etcdForm->addRow(tr("Client &key:"), withError(m_keyFile));
+    etcdForm->addRow(tr("&User:"), withError(m_user));
     etcdForm->addRow(tr("&Password:"), m_password);
-    etcdForm->addRow(tr("Backend &prefix:"), m_prefix);
+    etcdForm->addRow(tr("Backend &prefix:"), withError(m_prefix));
 
-    m_nodes = new QTableWidget(0, 3, this);
-    m_nodes->setObjectName(u"nodesTable"_s);
-    m_nodes->setHorizontalHeaderLabels({tr("Node"), tr("Publish address"), tr("Docker endpoint")});
-    m_nodes->horizontalHeader()->setStretchLastSection(true);
-    m_nodes->verticalHeader()->hide();
-    auto* addNode = new QPushButton(tr("Add &node"), this);
-    addNode->setObjectName(u"addNodeButton"_s);
-    connect(addNode, &QPushButton::clicked, this, [this] {
-        addNodeRow({tr("node-%1").arg(m_nodes->rowCount() + 1), QString(), u"ssh://user@host"_s});
-    });
-    auto* removeNode = new QPushButton(tr("&Remove node"), this);
-    connect(removeNode, &QPushButton::clicked, this, [this] {
-        if (m_nodes->currentRow() >= 0)
-            m_nodes->removeRow(m_nodes->currentRow());
-    });
+    m_nodes = new NodesEditor(this);
+    connect(m_nodes, &NodesEditor::changed, this, &ProfileDialog::revalidate);
     m_image = field(u"backendImage"_s, u"lbdeck/backend:test"_s, this);
     m_containerPort = new QSpinBox(this);
     m_containerPort->setObjectName(u"containerPort"_s);
     m_containerPort->setRange(1, 65535);
     auto* nodesBox = new QGroupBox(tr("Nodes and backends"), this);
     auto* nodesLayout = new QVBoxLayout(nodesBox);
-    nodesLayout->addWidget(m_nodes);
-    auto* nodeButtons = new QHBoxLayout;
-    nodeButtons->addWidget(addNode);
-    nodeButtons->addWidget(removeNode);
-    nodeButtons->addStretch();
-    nodesLayout->addLayout(nodeButtons);
+    nodesLayout->addWidget(m_nodes, 1);
     auto* backendForm = new QFormLayout;
-    backendForm->addRow(tr("Backend &image:"), m_image);
+    backendForm->addRow(tr("Backend &image:"), withError(m_image));
     backendForm->addRow(tr("Container p&ort:"), m_containerPort);
     nodesLayout->addLayout(backendForm);
 
@@ -110,9 +94,9 @@ ProfileDialog::ProfileDialog(SecretStore* secrets, QWidget* parent)
     auto* lbBox = new QGroupBox(tr("Load balancer"), this);
     auto* lbForm = new QFormLayout(lbBox);
     lbForm->addRow(tr("E&ngine:"), m_engineMode);
-    lbForm->addRow(tr("Engine &status URL:"), m_engineUrl);
-    lbForm->addRow(tr("Engine &config:"), m_engineConfig);
-    lbForm->addRow(tr("nginx &URL:"), m_nginxUrl);
+    lbForm->addRow(tr("Engine &status URL:"), withError(m_engineUrl));
+    lbForm->addRow(tr("Engine &config:"), withError(m_engineConfig));
+    lbForm->addRow(tr("nginx &URL:"), withError(m_nginxUrl));
 
     m_error = new QLabel(this);
     m_error->setObjectName(u"profileError"_s);
@@ -120,8 +104,16 @@ ProfileDialog::ProfileDialog(SecretStore* secrets, QWidget* parent)
     m_error->setStyleSheet(u"color: #d32f2f"_s);
     m_error->hide();
 
+    m_test = new ConnectionTestPanel(this);
+    connect(m_test, &ConnectionTestPanel::requested, this, &ProfileDialog::testConnection);
+    auto* testBox = new QGroupBox(tr("Connection"), this);
+    auto* testLayout = new QVBoxLayout(testBox);
+    testLayout->addWidget(m_test);
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     buttons->setObjectName(u"profileButtons"_s);
+    m_save = buttons->button(QDialogButtonBox::Save);
+    m_save->setObjectName(u"saveProfile"_s);
     auto* import = buttons->addButton(tr("&Import from environment"), QDialogButtonBox::ActionRole);
     import->setObjectName(u"importEnvironmentButton"_s);
     import->setToolTip(
@@ -132,7 +124,7 @@ ProfileDialog::ProfileDialog(SecretStore* secrets, QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     auto* nameForm = new QFormLayout;
-    nameForm->addRow(tr("&Name:"), m_name);
+    nameForm->addRow(tr("&Name:"), withError(m_name));
     layout->addLayout(nameForm);
     auto* columns = new QHBoxLayout;
     auto* left = new QVBoxLayout;
@@ -140,19 +132,78 @@ ProfileDialog::ProfileDialog(SecretStore* secrets, QWidget* parent)
     left->addWidget(lbBox);
     columns->addLayout(left);
     columns->addWidget(nodesBox, 1);
-    layout->addLayout(columns);
+    layout->addLayout(columns, 1);
+    layout->addWidget(testBox);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
+
+    for (QLineEdit* e : {m_name, m_endpoints, m_caFile, m_certFile, m_keyFile, m_user, m_password, m_prefix,
+                         m_image, m_engineUrl, m_engineConfig, m_nginxUrl})
+        connect(e, &QLineEdit::textChanged, this, &ProfileDialog::revalidate);
+    connect(m_engineMode, &QComboBox::currentIndexChanged, this, &ProfileDialog::revalidate);
     setProfile(ClusterProfile());
 }
 
-void ProfileDialog::addNodeRow(const NodeProfile& node)
+QWidget* ProfileDialog::withError(QLineEdit* field)
 {
-    const int row = m_nodes->rowCount();
-    m_nodes->insertRow(row);
-    m_nodes->setItem(row, 0, new QTableWidgetItem(node.name));
-    m_nodes->setItem(row, 1, new QTableWidgetItem(node.publishAddress));
-    m_nodes->setItem(row, 2, new QTableWidgetItem(node.dockerEndpoint));
+    auto* box = new QWidget(this);
+    auto* label = new QLabel(box);
+    label->setObjectName(field->objectName() + u"Error"_s);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    label->setStyleSheet(u"color: #d32f2f"_s);
+    label->hide();
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(field);
+    layout->addWidget(label);
+    m_fieldErrors.insert(field, label);
+    return box;
+}
+
+void ProfileDialog::showProblem(QLineEdit* field, const Result<void>& check)
+{
+    QLabel* label = m_fieldErrors.value(field);
+    if (!label)
+        return;
+    label->setText(check ? QString() : check.error().message);
+    label->setVisible(!check);
+    field->setStyleSheet(check ? QString() : u"QLineEdit { border: 1px solid #d32f2f; }"_s);
+}
+
+bool ProfileDialog::revalidate()
+{
+    const ClusterProfile p = profile();
+    const bool embedded = p.balancer.engine == BalancerProfile::Engine::Embedded;
+    m_engineUrl->setEnabled(!embedded);
+    m_engineConfig->setEnabled(embedded);
+    const std::pair<QLineEdit*, Result<void>> checks[] = {
+        {m_name, profilecheck::name(m_name->text())},
+        {m_endpoints, toVoid(profilecheck::etcdEndpoints(m_endpoints->text()))},
+        {m_caFile, profilecheck::tlsFile(p.etcd.tls.caFile, tr("CA certificate"))},
+        {m_certFile, profilecheck::tlsFile(p.etcd.tls.certFile, tr("client certificate"))},
+        {m_keyFile,
+         [&]() -> Result<void> {
+             if (Result<void> f = profilecheck::tlsFile(p.etcd.tls.keyFile, tr("client key")); !f)
+                 return f;
+             return profilecheck::tlsPair(p.etcd.tls);
+         }()},
+        {m_user, profilecheck::etcdUser(p.etcd.user, !m_password->text().isEmpty())},
+        {m_prefix, profilecheck::prefix(m_prefix->text())},
+        {m_image, profilecheck::image(p.backends.image)},
+        {m_engineUrl, embedded ? Result<void>() : profilecheck::engineStatusUrl(p.balancer.engineStatusUrl)},
+        {m_engineConfig,
+         embedded ? profilecheck::engineConfigFile(p.balancer.engineConfigFile) : Result<void>()},
+        {m_nginxUrl, profilecheck::nginxUrl(p.balancer.nginxUrl)},
+    };
+    bool valid = m_nodes->isValid();
+    for (const auto& [field, check] : checks) {
+        showProblem(field, check);
+        valid = valid && check.ok();
+    }
+    m_save->setEnabled(valid);
+    return valid;
 }
 
 void ProfileDialog::setProfile(const ClusterProfile& p)
@@ -167,22 +218,21 @@ void ProfileDialog::setProfile(const ClusterProfile& p)
     m_user->setText(p.etcd.user);
     m_password->clear();
     m_prefix->setText(QString::fromUtf8(p.prefix));
-    m_nodes->setRowCount(0);
-    for (const NodeProfile& n : p.nodes)
-        addNodeRow(n);
+    m_nodes->setNodes(p.nodes);
     m_image->setText(p.backends.image);
     m_containerPort->setValue(p.backends.containerPort);
     m_engineMode->setCurrentIndex(p.balancer.engine == BalancerProfile::Engine::Embedded ? 1 : 0);
     m_engineUrl->setText(p.balancer.engineStatusUrl);
     m_engineConfig->setText(p.balancer.engineConfigFile);
     m_nginxUrl->setText(p.balancer.nginxUrl);
+    m_error->hide();
+    revalidate();
 }
 
 ClusterProfile ProfileDialog::profile() const
 {
     ClusterProfile p = m_base;
     p.etcd.endpoints.clear();
-    p.nodes.clear();
     p.name = m_name->text().trimmed();
     for (const QString& e : m_endpoints->text().split(u',', Qt::SkipEmptyParts))
         p.etcd.endpoints << e.trimmed();
@@ -192,12 +242,7 @@ ClusterProfile ProfileDialog::profile() const
         TlsFiles{m_caFile->text().trimmed(), m_certFile->text().trimmed(), m_keyFile->text().trimmed(), {}};
     p.etcd.user = m_user->text().trimmed();
     p.prefix = m_prefix->text().trimmed().toUtf8();
-    for (int r = 0; r < m_nodes->rowCount(); ++r) {
-        auto text = [&](int c) {
-            return m_nodes->item(r, c) ? m_nodes->item(r, c)->text().trimmed() : QString();
-        };
-        p.nodes.append({text(0), text(1), text(2)});
-    }
+    p.nodes = m_nodes->nodes();
     p.backends.image = m_image->text().trimmed();
     p.backends.containerPort = m_containerPort->value();
     p.balancer.engine = m_engineMode->currentData().toString() == u"embedded"_s
@@ -209,39 +254,10 @@ ClusterProfile ProfileDialog::profile() const
     return p;
 }
 
-QString ProfileDialog::validate() const
-{
-    const ClusterProfile p = profile();
-    if (p.name.isEmpty())
-        return tr("Give the profile a name.");
-    if (p.etcd.endpoints.isEmpty())
-        return tr("Enter at least one etcd endpoint, e.g. http://10.0.0.1:2379.");
-    for (const QString& e : p.etcd.endpoints) {
-        if (Result<HttpEndpoint> ep = HttpEndpoint::parse(e); !ep)
-            return tr("etcd endpoint: %1").arg(ep.error().toString());
-    }
-    if (!p.prefix.startsWith('/'))
-        return tr("The backend prefix starts with '/', like the seed's /test/.");
-    for (const NodeProfile& n : p.nodes) {
-        if (n.name.isEmpty() || n.dockerEndpoint.isEmpty())
-            return tr("Every node needs a name and a Docker endpoint (unix://, ssh:// or tcp://).");
-        if (!n.dockerEndpoint.startsWith(u"unix://"_s) && !n.dockerEndpoint.startsWith(u"ssh://"_s) &&
-            !n.dockerEndpoint.startsWith(u"tcp://"_s))
-            return tr("Node %1: the Docker endpoint is written as Docker writes it: "
-                      "unix:///var/run/docker.sock, "
-                      "ssh://user@host or tcp://host:2376.")
-                .arg(n.name);
-    }
-    if (!m_password->text().isEmpty() && p.etcd.user.isEmpty())
-        return tr("A password needs a user.");
-    return QString();
-}
-
 void ProfileDialog::save()
 {
-    const QString problem = validate();
-    if (!problem.isEmpty()) {
-        m_error->setText(problem);
+    if (!revalidate()) {
+        m_error->setText(tr("Not saved: correct the fields marked in red."));
         m_error->show();
         return;
     }
@@ -271,6 +287,22 @@ void ProfileDialog::save()
         Q_EMIT saved(p);
         accept();
     });
+}
+
+void ProfileDialog::done(int result)
+{
+    m_test->cancel();
+    QDialog::done(result);
+}
+
+void ProfileDialog::setSshOptions(const SshTunnelOptions& options)
+{
+    m_test->setSshOptions(options);
+}
+
+void ProfileDialog::testConnection()
+{
+    m_test->run(profile(), m_password->text());
 }
 
 void ProfileDialog::importEnvironment()
