@@ -80,7 +80,7 @@ Result<ConfigRenderer> ConfigRenderer::builtin(const NginxTarget& nginx, bool em
     Result<tmpl::Template> t = tmpl::Template::parse(name, text);
     if (!t)
         return t.error();
-    ConfigRenderer r(*t, name);
+    ConfigRenderer r(*t, name, text);
     r.m_builtin = true;
     r.m_nginx = nginx;
     r.m_emptyDown = emptyUpstreamDown;
@@ -92,14 +92,44 @@ Result<ConfigRenderer> ConfigRenderer::confd(const ConfdResource& resource)
     QFile f(resource.src);
     if (!f.open(QIODevice::ReadOnly))
         return makeError(ErrorCode::Io, u"cannot read the template: %1"_s.arg(f.errorString()), resource.src);
-    Result<tmpl::Template> t =
-        tmpl::Template::parse(resource.src.section(u'/', -1), QString::fromUtf8(f.readAll()));
+    const QString text = QString::fromUtf8(f.readAll());
+    Result<tmpl::Template> t = tmpl::Template::parse(resource.src.section(u'/', -1), text);
     if (!t)
         return t.error();
-    ConfigRenderer r(*t, resource.name);
+    ConfigRenderer r(*t, resource.name, text);
     r.m_confdPrefix = resource.prefix;
     r.m_confdKeys = resource.etcdKeys();
     return r;
+}
+
+QJsonObject ConfigRenderer::parameters(const QStringList& prefixes) const
+{
+    if (!m_builtin)
+        return {};
+    const NginxTarget& n = m_nginx;
+    return QJsonObject{
+        {u"Source"_s, prefixes.join(u", "_s)},
+        {u"Revision"_s, RevisionMark},
+        {u"Hash"_s, HashMark},
+        {u"User"_s, n.user},
+        {u"Workers"_s, n.workers},
+        {u"Pid"_s, n.pidFile},
+        {u"ErrorLog"_s, n.errorLog},
+        {u"TempDir"_s, n.tempDir},
+        {u"Listen"_s, n.listen},
+        {u"StatusListen"_s, n.statusListen},
+        {u"Upstream"_s, n.upstream},
+    };
+}
+
+QJsonObject ConfigRenderer::describeTemplate(const QStringList& prefixes) const
+{
+    return QJsonObject{
+        {u"name"_s, m_name},
+        {u"builtin"_s, m_builtin},
+        {u"text"_s, m_text},
+        {u"parameters"_s, parameters(prefixes)},
+    };
 }
 
 Result<RenderedConfig> ConfigRenderer::render(const QList<ValidatedSource>& sources, qint64 revision) const
@@ -125,22 +155,12 @@ Result<RenderedConfig> ConfigRenderer::render(const QList<ValidatedSource>& sour
         if (backends.empty() && !m_emptyDown)
             return makeError(ErrorCode::Validation,
                              u"no valid backend: an empty upstream would stop nginx"_s);
-        const NginxTarget& n = m_nginx;
-        const tmpl::Value dot = tmpl::Value::map({
-            {u"Backends"_s, tmpl::Value::strings(std::move(backends))},
-            {u"Source"_s, tmpl::Value(prefixes.join(u", "_s))},
-            {u"Revision"_s, tmpl::Value(RevisionMark)},
-            {u"Hash"_s, tmpl::Value(HashMark)},
-            {u"User"_s, tmpl::Value(n.user)},
-            {u"Workers"_s, tmpl::Value(n.workers)},
-            {u"Pid"_s, tmpl::Value(n.pidFile)},
-            {u"ErrorLog"_s, tmpl::Value(n.errorLog)},
-            {u"TempDir"_s, tmpl::Value(n.tempDir)},
-            {u"Listen"_s, tmpl::Value(n.listen)},
-            {u"StatusListen"_s, tmpl::Value(n.statusListen)},
-            {u"Upstream"_s, tmpl::Value(n.upstream)},
-        });
-        text = m_template.render(tmpl::Store(), dot);
+        std::vector<tmpl::Value::Entry> fields{{u"Backends"_s, tmpl::Value::strings(std::move(backends))}};
+        const QJsonObject params = parameters(prefixes);
+        for (auto it = params.constBegin(); it != params.constEnd(); ++it)
+            fields.emplace_back(it.key(),
+                                it->isDouble() ? tmpl::Value(it->toInt()) : tmpl::Value(it->toString()));
+        text = m_template.render(tmpl::Store(), tmpl::Value::map(std::move(fields)));
     } else {
         // confd's store: every key under the resource's keys, its prefix stripped.
         tmpl::Store store;

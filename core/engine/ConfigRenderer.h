@@ -8,6 +8,7 @@
 #include "core/engine/template/Template.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 
 namespace lbdeck {
 
@@ -36,15 +37,24 @@ public:
     Result<RenderedConfig> render(const QList<ValidatedSource>& sources, qint64 revision) const;
     bool isBuiltin() const { return m_builtin; }
     const QString& name() const { return m_name; }
+    // What the built-in template is given besides .Backends (empty for a confd resource), for sources
+    // named by their prefixes: the target's settings, and as .Hash and .Revision the stand-ins that
+    // render() fills in last. The status endpoint shows them so that an exported bundle can hand
+    // confd the same.
+    QJsonObject parameters(const QStringList& prefixes) const;
+    // The template as the status endpoint shows it: name, text, built-in or not, parameters.
+    QJsonObject describeTemplate(const QStringList& prefixes) const;
 
 private:
-    ConfigRenderer(tmpl::Template tmpl, QString name)
+    ConfigRenderer(tmpl::Template tmpl, QString name, QString text)
         : m_template(std::move(tmpl))
         , m_name(std::move(name))
+        , m_text(std::move(text))
     {}
 
     tmpl::Template m_template;
     QString m_name;
+    QString m_text; // what m_template was parsed from
     bool m_builtin = false;
     NginxTarget m_nginx;
     bool m_emptyDown = false;
