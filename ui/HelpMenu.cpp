@@ -9,6 +9,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSet>
 
 using namespace Qt::StringLiterals;
 
@@ -22,17 +23,25 @@ QString plain(QString text)
     return text;
 }
 
-void collect(const QMenu* menu, const QString& path, QStringList& lines)
+QString keysOf(const QAction* a)
+{
+    QStringList keys;
+    for (const QKeySequence& k : a->shortcuts())
+        keys << k.toString(QKeySequence::NativeText);
+    return keys.join(u", "_s);
+}
+
+void collect(const QMenu* menu, const QString& path, QStringList& lines, QSet<const QAction*>& listed)
 {
     for (const QAction* a : menu->actions()) {
         if (a->menu()) {
-            collect(a->menu(), path + u" › "_s + plain(a->menu()->title()), lines);
+            collect(a->menu(), path + u" › "_s + plain(a->menu()->title()), lines, listed);
             continue;
         }
-        if (a->shortcut().isEmpty())
+        if (a->shortcuts().isEmpty() || listed.contains(a))
             continue;
-        lines << u"%1 › %2\t%3"_s.arg(path, plain(a->text()),
-                                      a->shortcut().toString(QKeySequence::NativeText));
+        listed.insert(a);
+        lines << u"%1 › %2\t%3"_s.arg(path, plain(a->text()), keysOf(a));
     }
 }
 
@@ -41,11 +50,19 @@ void collect(const QMenu* menu, const QString& path, QStringList& lines)
 QString shortcutSummary(const QMainWindow* window)
 {
     QStringList lines;
+    QSet<const QAction*> listed;
     for (const QAction* top : window->menuBar()->actions()) {
         if (top->menu())
-            collect(top->menu(), plain(top->menu()->title()), lines);
+            collect(top->menu(), plain(top->menu()->title()), lines, listed);
     }
-    lines << QApplication::translate("lbdeck", "Tabs › Nodes … Config\tAlt+1 … Alt+5");
+    // Shortcuts that live on the window only, outside every menu.
+    for (const QAction* a : window->actions()) {
+        if (a->shortcuts().isEmpty() || listed.contains(a) || !a->isVisible())
+            continue;
+        listed.insert(a);
+        lines << u"%1 › %2\t%3"_s.arg(QApplication::translate("lbdeck", "Window"), plain(a->text()),
+                                      keysOf(a));
+    }
     return lines.join(u'\n');
 }
 

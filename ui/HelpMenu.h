@@ -11,8 +11,9 @@ namespace lbdeck {
 // Help → Keyboard shortcuts (F1) and About. Call after every other menu exists.
 void addHelpMenu(QMainWindow* window);
 
-// Every action of the window's menus that has a shortcut, as "Menu › Action\tShortcut" lines, in
-// menu order (the tab switches too).
+// Every action of the window's menus (and of the window itself) that has a shortcut, as
+// "Menu › Action\tShortcut, Shortcut" lines, in menu order. Read from the actions, so it lists
+// what the keys really do: one tab switch per tab there is.
 QString shortcutSummary(const QMainWindow* window);
 
 } // namespace lbdeck

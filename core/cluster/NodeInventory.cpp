@@ -66,6 +66,8 @@ void NodeInventory::watchEvents(NodeConnection* node)
     }
     DockerEventStream* stream = node->docker()->events({{u"type"_s, {u"container"_s}}}, this);
     connect(stream, &DockerEventStream::eventReceived, debounce, qOverload<>(&QTimer::start));
+    connect(stream, &DockerEventStream::eventReceived, this,
+            [this, name](const QJsonObject& event) { Q_EMIT containerEvent(name, event); });
     m_streams.insert(name, stream);
 }
 

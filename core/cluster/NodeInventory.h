@@ -5,6 +5,7 @@
 #include "core/docker/DockerTypes.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -47,6 +48,8 @@ Q_SIGNALS:
     // Keys whose container appeared, changed or went.
     void backendsChanged(const QList<QByteArray>& keys);
     void nodeChanged(const QString& node);
+    // Every container event of a node's Docker stream, as Docker sent it (for the event log).
+    void containerEvent(const QString& node, const QJsonObject& event);
 
 private:
     void refreshNode(NodeConnection* node);

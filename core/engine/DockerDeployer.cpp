@@ -167,16 +167,20 @@ DeployReport DockerDeployer::deploy(const RenderedConfig& config, const QByteArr
         report.message = u"nginx -t in %1: %2"_s.arg(m_options.container, checked.error().toString());
         return report;
     }
-    report.checkOutput = checked->second;
+    // As the local target: "ok" (and any warnings) rather than nginx -q's silence.
+    const QString said =
+        QString::fromUtf8(checked->second.trimmed()).replace(candidatePath, u"<candidate>"_s);
     if (checked->first != 0) {
+        report.checkOutput = said.toUtf8();
         report.outcome = DeployReport::Outcome::CheckFailed;
         report.message =
             u"nginx -t in container %1 refused the new config (exit %2): %3 — the running config stays"_s
                 .arg(m_options.container)
                 .arg(checked->first)
-                .arg(QString::fromUtf8(checked->second.trimmed()).replace(candidatePath, u"<candidate>"_s));
+                .arg(said);
         return report;
     }
+    report.checkOutput = said.isEmpty() ? QByteArray("ok") : "ok\n" + said.toUtf8();
     Result<QString> before = startedAt();
     Result<QList<qint64>> oldWorkers = workerPids();
     clock.restart();

@@ -5,6 +5,7 @@
 #include "DeployWorker.h"
 #include "DockerDeployer.h"
 #include "LocalDeployer.h"
+#include "NginxReloadWatch.h"
 #include "core/etcd/EtcdConnect.h"
 #include "core/etcd/PrefixMirror.h"
 #include "core/util/LineDiff.h"
@@ -171,8 +172,28 @@ Result<void> Engine::start(Mode mode)
         m_worker = new DeployWorker(this);
     if (mode != Mode::Run)
         m_onceTimeout.start(int(qMax<qint64>(2 * m_config.etcd.timeout.count(), 3000)));
+    if (mode == Mode::Run && !m_reloadWatch && !watchedPidFile().isEmpty()) {
+        m_reloadWatch = new NginxReloadWatch(watchedPidFile(), this);
+        connect(m_reloadWatch, &NginxReloadWatch::outsideReload, this, &Engine::statusChanged);
+        m_reloadWatch->start();
+    }
     connectSources();
     return {};
+}
+
+void Engine::ownReloadsDone(const std::vector<DeployReport>& reports)
+{
+    if (!m_reloadWatch)
+        return;
+    const bool hup =
+        std::any_of(reports.cbegin(), reports.cend(), [](const DeployReport& r) { return r.hupAtMs != 0; });
+    m_reloadWatch->ownReloadDone(hup ? std::chrono::seconds(2) : std::chrono::seconds(0));
+}
+
+QString Engine::watchedPidFile() const
+{
+    const bool localNginx = m_config.confdir.isEmpty() && m_config.nginx.container.isEmpty();
+    return localNginx ? m_config.nginx.pidFile : QString();
 }
 
 // Reaches etcd (once per endpoint set) and starts watching; targets are built already.
@@ -337,8 +358,11 @@ void Engine::runNow()
         finishRun(exitCode);
         return;
     }
+    if (m_reloadWatch)
+        m_reloadWatch->ownReloadStarted();
     m_worker->run(std::move(jobs), this,
                   [this, pending, values, exitCode](std::vector<DeployReport> reports) {
+                      ownReloadsDone(reports);
                       int code = exitCode;
                       for (size_t j = 0; j < reports.size(); ++j) {
                           Target& t = m_targets[(*pending)[j].target];
@@ -433,6 +457,8 @@ Result<void> Engine::reconfigure(EngineConfig config)
     }
     m_coalescer.setPolicy({m_config.quietMs, m_config.maxWaitMs});
     m_ledger.setCapacity(m_config.ledgerSize);
+    if (m_reloadWatch)
+        m_reloadWatch->setPidFile(watchedPidFile());
     if (!sameEtcd && m_ownEtcd) {
         for (PrefixMirror* m : m_mirrors)
             delete m;

@@ -23,6 +23,7 @@ namespace lbdeck {
 
 class DeployWorker;
 class EtcdKv;
+class NginxReloadWatch;
 class PrefixMirror;
 
 // The reconciler (what confd did in the seed): watch etcd -> validate -> render -> unchanged? stop
@@ -107,6 +108,9 @@ private:
     void reportRejections(const QList<Rejection>& fresh);
     qint64 now() const { return m_now(); }
     bool sourcesLoaded() const;
+    // The local nginx whose reloads the engine watches for ones it did not make; empty: none.
+    QString watchedPidFile() const;
+    void ownReloadsDone(const std::vector<DeployReport>& reports);
 
     EngineConfig m_config;
     Mode m_mode = Mode::Run;
@@ -115,7 +119,8 @@ private:
     EtcdKv* m_ownEtcd = nullptr;          // Owned (child) when the engine made it.
     std::vector<PrefixMirror*> m_mirrors; // Owned (children).
     std::vector<Target> m_targets;
-    DeployWorker* m_worker = nullptr; // Owned (child).
+    DeployWorker* m_worker = nullptr;          // Owned (child).
+    NginxReloadWatch* m_reloadWatch = nullptr; // Owned (child), in Run mode with a local nginx.
     Coalescer m_coalescer;
     QTimer m_timer;
     ReloadLedger m_ledger;

@@ -3,6 +3,7 @@
 // The engine's state as the status endpoint shows it: JSON for people and the GUI, Prometheus
 // text for monitoring.
 #include "Engine.h"
+#include "NginxReloadWatch.h"
 
 #include "core/etcd/EtcdKv.h"
 #include "core/etcd/PrefixMirror.h"
@@ -46,6 +47,9 @@ QJsonObject Engine::statusJson() const
             {u"values"_s, QJsonArray::fromStringList(t.lastGoodValues)},
         });
     }
+    QStringList prefixes; // as render() names the sources
+    for (const EngineSource& s : m_config.sources)
+        prefixes << QString::fromUtf8(s.prefix);
     QJsonArray ledger;
     for (const LedgerEntry& e : m_ledger.tail(20))
         ledger.append(e.toJson(/*withDiff=*/true));
@@ -56,7 +60,10 @@ QJsonObject Engine::statusJson() const
         {u"targets"_s, targets},
         {u"config"_s,
          QJsonObject{{u"hash"_s, currentHash()},
-                     {u"dest"_s, m_targets.empty() ? QString() : m_targets[0].deployer->describe()}}},
+                     {u"dest"_s, m_targets.empty() ? QString() : m_targets[0].deployer->describe()},
+                     // What an exported bundle needs to hand confd the same template and values.
+                     {u"template"_s, m_targets.empty() ? QJsonObject()
+                                                       : m_targets[0].renderer->describeTemplate(prefixes)}}},
         {u"ledger"_s, ledger},
         {u"reloads"_s, m_ledger.total()},
         {u"renders"_s, m_renderCount},
@@ -67,6 +74,8 @@ QJsonObject Engine::statusJson() const
     };
     if (!m_ledger.entries().isEmpty())
         o.insert(u"lastReload"_s, m_ledger.entries().last().toJson(false));
+    if (m_reloadWatch) // reloads nobody asked the engine for
+        o.insert(u"nginx"_s, m_reloadWatch->toJson());
     return o;
 }
 

@@ -68,9 +68,11 @@ Result<void> LocalDeployer::check(const QString& stagedPath, QByteArray& output)
     }
     if (!r)
         return r.error();
-    output = r->output;
+    // nginx -t -q prints nothing when the config is good: the ledger says "ok" rather than nothing,
+    // followed by any warnings. The staged file's name means nothing once it is gone.
+    const QString said = QString::fromUtf8(r->output.trimmed()).replace(stagedPath, u"<candidate>"_s);
+    output = r->ok() ? (said.isEmpty() ? QByteArray("ok") : "ok\n" + said.toUtf8()) : said.toUtf8();
     if (!r->ok()) {
-        const QString said = QString::fromUtf8(r->output.trimmed()).replace(stagedPath, u"<candidate>"_s);
         return makeError(
             ErrorCode::Validation,
             u"%1 refused the new config (exit %2): %3"_s.arg(what).arg(r->exitCode).arg(said.left(2000)));

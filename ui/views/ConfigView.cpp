@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "ConfigView.h"
 
+#include "FilteredTable.h"
 #include "NginxHighlighter.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/ConfigExport.h"
@@ -76,9 +77,9 @@ ConfigView::ConfigView(QWidget* parent)
 
     auto* ledgerSplit = new QSplitter(Qt::Vertical, tabs);
     ledgerSplit->setObjectName(u"ledgerSplitter"_s);
-    m_ledgerView = new QTableView(ledgerSplit);
+    m_ledgerView = new QTableView;
     m_ledgerView->setObjectName(u"ledgerView"_s);
-    m_ledgerView->setModel(m_ledger);
+    new FilteredTable(m_ledgerView, m_ledger, u"ledgerFilter"_s, ledgerSplit);
     m_ledgerView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_ledgerView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_ledgerView->verticalHeader()->hide();
@@ -169,6 +170,7 @@ void ConfigView::exportBundle()
     bundle.config = engine->config();
     bundle.prefix = m_session->prefix();
     bundle.revision = m_session->backends()->revision();
+    bundle.setEngineStatus(engine->status());
     for (auto it = m_session->backends()->entries().cbegin(); it != m_session->backends()->entries().cend();
          ++it)
         bundle.keys.insert(it.key(), it->value);
