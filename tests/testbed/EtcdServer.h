@@ -33,6 +33,7 @@ public:
     // SIGKILL, keeping the data dir: start() again resumes the same cluster and history.
     void kill();
     bool isRunning() const { return m_process.isRunning(); }
+    qint64 pid() const { return m_process.pid(); } // for SIGSTOP/SIGCONT: a frozen member
 
     QString clientUrl() const;
     quint16 clientPort() const { return m_clientPort; }

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#pragma once
+
+#include <QDateTime>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <chrono>
+
+namespace lbdeck {
+
+class EtcdKv;
+
+// Whether what we hold from etcd is current: a cheap linearizable read (it fails without a leader,
+// and a frozen member never answers it) every interval, each with its own timeout; `misses`
+// failures in a row make the source stale, "since" the first of them. A watch connection that
+// stays open to a frozen or partitioned member says nothing; this does. One model for the engine
+// and the GUI: every 1 s, 1 s timeout, stale after 3 misses.
+class EtcdLiveness : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        std::chrono::milliseconds interval{1000};
+        std::chrono::milliseconds timeout{1000};
+        int misses = 3;
+    };
+
+    EtcdLiveness(EtcdKv* kv, Options options, QObject* parent = nullptr); // kv: Not owned.
+    void start();
+    void stop();
+
+    bool isStale() const { return m_stale; }
+    // When the first of the misses that made it stale happened (invalid while live).
+    const QDateTime& staleSince() const { return m_staleSince; }
+    const QString& lastError() const { return m_lastError; }
+    int missesInARow() const { return m_missed; }
+    const Options& options() const { return m_options; }
+    // "etcd stale since 12:00:01 (3 probes missed: connection refused)", or empty while live.
+    QString describe() const;
+
+Q_SIGNALS:
+    void staleChanged(bool stale);
+
+private:
+    void probe();
+    void answered(quint64 generation, bool ok, const QString& error);
+
+    QPointer<EtcdKv> m_kv;
+    Options m_options;
+    QTimer m_timer;
+    QObject* m_inFlight = nullptr; // Owned; deleting it abandons the probe.
+    quint64 m_generation = 0;
+    int m_missed = 0;
+    bool m_stale = false;
+    QDateTime m_firstMiss;
+    QDateTime m_staleSince;
+    QString m_lastError;
+};
+
+} // namespace lbdeck
