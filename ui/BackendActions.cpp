@@ -7,8 +7,11 @@
 #include "core/cluster/BackendService.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/DriftDetector.h"
+#include "core/cluster/EngineLink.h"
 #include "core/cluster/NodeConnection.h"
 #include "core/cluster/NodeInventory.h"
+#include "core/cluster/StopImpact.h"
+#include "dialogs/ResyncDialog.h"
 #include "dialogs/StartBackendDialog.h"
 #include "models/BackendsModel.h"
 
@@ -17,12 +20,25 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QProgressBar>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QToolButton>
 
 using namespace Qt::StringLiterals;
 
 namespace lbdeck {
+
+namespace {
+
+// The rows as the model holds them, whatever filter the view shows through.
+const QAbstractItemModel* sourceOf(const QAbstractItemModel* model)
+{
+    while (const auto* proxy = qobject_cast<const QAbstractProxyModel*>(model))
+        model = proxy->sourceModel();
+    return model;
+}
+
+} // namespace
 
 BackendActions::BackendActions(QTableView* backendsView, QWidget* window)
     : QObject(window)
@@ -34,25 +50,36 @@ BackendActions::BackendActions(QTableView* backendsView, QWidget* window)
         auto* a = new QAction(text, m_window);
         a->setObjectName(name);
         a->setShortcut(shortcut);
-        a->setToolTip(tip + u" ("_s + shortcut.toString(QKeySequence::NativeText) + u')');
+        a->setToolTip(
+            shortcut.isEmpty() ? tip : tip + u" ("_s + shortcut.toString(QKeySequence::NativeText) + u')');
         return a;
     };
     m_start = make(tr("&Start backend…"), u"actionStartBackend"_s, QKeySequence(Qt::CTRL | Qt::Key_N),
-                   tr("Start a backend container on a node and register it"));
-    m_stop = make(tr("S&top"), u"actionStopBackend"_s, QKeySequence::Delete,
-                  tr("Unregister the selected backend, then stop and remove its container"));
+                   tr("Start a backend container on a node and register it once it answers"));
+    m_stop = make(tr("S&top…"), u"actionStopBackend"_s, QKeySequence::Delete,
+                  tr("Unregister the selected backends, then stop and remove their containers"));
     m_drain =
-        make(tr("&Drain and stop"), u"actionDrainBackend"_s, QKeySequence(Qt::SHIFT | Qt::Key_Delete),
+        make(tr("&Drain and stop…"), u"actionDrainBackend"_s, QKeySequence(Qt::SHIFT | Qt::Key_Delete),
              tr("Unregister, wait for nginx to reload without it and for its connections to end, then stop"));
-    m_restart = make(tr("&Restart"), u"actionRestartBackend"_s, QKeySequence(Qt::CTRL | Qt::Key_R),
-                     tr("Stop and start the selected backend"));
+    m_restart = make(tr("&Restart…"), u"actionRestartBackend"_s, QKeySequence(Qt::CTRL | Qt::Key_R),
+                     tr("Stop and start the selected backends"));
+    m_replace =
+        make(tr("Re&place…"), u"actionReplaceBackend"_s, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+             tr("Stop the selected backend and start its port on a node you choose"));
+    m_remove = make(tr("Remove e&xited container…"), u"actionRemoveContainer"_s, QKeySequence(),
+                    tr("Remove the selected container: it is not running and not registered"));
     m_resync = make(tr("Resync and &fix drift…"), u"actionResync"_s, QKeySequence(Qt::CTRL | Qt::Key_D),
-                    tr("Compare Docker and etcd on every node and repair what disagrees"));
+                    tr("Compare Docker and etcd on every node and choose repairs for what disagrees"));
     connect(m_start, &QAction::triggered, this, &BackendActions::startBackend);
     connect(m_stop, &QAction::triggered, this, &BackendActions::stopSelected);
     connect(m_drain, &QAction::triggered, this, &BackendActions::drainSelected);
     connect(m_restart, &QAction::triggered, this, &BackendActions::restartSelected);
+    connect(m_replace, &QAction::triggered, this, &BackendActions::replaceSelected);
+    connect(m_remove, &QAction::triggered, this, &BackendActions::removeSelected);
     connect(m_resync, &QAction::triggered, this, &BackendActions::resync);
+
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
 
     m_progressBox = new QWidget(m_window);
     m_progressBox->setObjectName(u"operationBox"_s);
@@ -65,6 +92,8 @@ BackendActions::BackendActions(QTableView* backendsView, QWidget* window)
     m_cancel->setObjectName(u"cancelOperation"_s);
     m_cancel->setText(tr("Cancel"));
     connect(m_cancel, &QToolButton::clicked, this, [this] {
+        m_queueCanceled = true;
+        m_queue.clear();
         if (m_running)
             m_running->cancel();
     });
@@ -79,7 +108,7 @@ BackendActions::BackendActions(QTableView* backendsView, QWidget* window)
 
 QList<QAction*> BackendActions::actions() const
 {
-    return {m_start, m_stop, m_drain, m_restart, m_resync};
+    return {m_start, m_stop, m_drain, m_restart, m_replace, m_remove, m_resync};
 }
 
 void BackendActions::setSession(ClusterSession* session)
@@ -92,21 +121,28 @@ void BackendActions::setSession(ClusterSession* session)
 
 void BackendActions::updateEnabled()
 {
-    const bool busy = m_running;
+    const bool busy = m_running || !m_queue.isEmpty();
     const bool haveNodes = m_session && !m_session->nodes().isEmpty();
-    const bool haveRow = m_view->selectionModel() && m_view->selectionModel()->hasSelection();
+    const QModelIndexList rows =
+        m_view->selectionModel() ? m_view->selectionModel()->selectedRows() : QModelIndexList();
+    const bool haveRow = !rows.isEmpty();
+    const bool one = rows.size() == 1;
+    const bool exited = one && !rows.first().data(BackendsModel::RunningRole).toBool() &&
+                        !rows.first().data(BackendsModel::ContainerRole).toString().isEmpty();
     m_start->setEnabled(!busy && haveNodes);
     m_stop->setEnabled(!busy && haveNodes && haveRow);
     m_drain->setEnabled(!busy && haveNodes && haveRow && m_session && m_session->engine());
     m_restart->setEnabled(!busy && haveNodes && haveRow);
+    m_replace->setEnabled(!busy && haveNodes && one);
+    m_remove->setEnabled(!busy && haveNodes && exited);
     m_resync->setEnabled(!busy && haveNodes);
 }
 
 quint16 BackendActions::suggestPort() const
 {
-    // The seed counts up from 8001; suggest the first port no backend uses yet.
+    // The seed counts up from 8001; suggest the first port no backend uses yet (filtered or not).
     QSet<int> used;
-    const QAbstractItemModel* model = m_view->model();
+    const QAbstractItemModel* model = sourceOf(m_view->model());
     for (int r = 0; r < model->rowCount(); ++r)
         used.insert(model->index(r, 0).data(BackendsModel::PortRole).toInt());
     quint16 port = 8001;
@@ -115,31 +151,73 @@ quint16 BackendActions::suggestPort() const
     return port;
 }
 
-bool BackendActions::selected(NodeConnection*& node, quint16& port)
+QList<BackendActions::Target> BackendActions::selectedTargets(bool quiet)
 {
-    if (!m_session || !m_view->selectionModel()->hasSelection())
-        return false;
-    const QModelIndex row = m_view->selectionModel()->selectedRows().value(0, m_view->currentIndex());
-    port = quint16(row.siblingAtColumn(0).data(BackendsModel::PortRole).toInt());
-    QString nodeName = row.siblingAtColumn(0).data(BackendsModel::NodeRole).toString();
-    if (nodeName.isEmpty()) {
-        // Not seen in Docker: the node that publishes on the key's address.
-        const QString host =
-            row.siblingAtColumn(BackendsModel::Address).data().toString().section(u':', 0, -2);
-        for (NodeConnection* n : m_session->nodes()) {
-            if (n->profile().publishAddress == host)
-                nodeName = n->profile().name;
+    QList<Target> targets;
+    if (!m_session || !m_view->selectionModel())
+        return targets;
+    QStringList unknown;
+    for (const QModelIndex& row : m_view->selectionModel()->selectedRows()) {
+        Target t;
+        t.name = row.siblingAtColumn(BackendsModel::Name).data().toString();
+        t.address = row.data(BackendsModel::AddressRole).toString();
+        t.port = quint16(row.data(BackendsModel::PortRole).toInt());
+        t.container = row.data(BackendsModel::ContainerRole).toString();
+        t.running = row.data(BackendsModel::RunningRole).toBool();
+        t.registered = row.data(BackendsModel::RegisteredRole).toBool();
+        QString nodeName = row.data(BackendsModel::NodeRole).toString();
+        if (nodeName.isEmpty()) {
+            // Not seen in Docker: the node that publishes on the key's address.
+            const QString host = t.address.section(u':', 0, -2);
+            for (NodeConnection* n : m_session->nodes()) {
+                if (n->profile().publishAddress == host)
+                    nodeName = n->profile().name;
+            }
         }
+        t.node = m_session->node(nodeName);
+        if (!t.node || t.port == 0)
+            unknown << (t.name.isEmpty() ? t.address : t.name);
+        else
+            targets.append(t);
     }
-    node = m_session->node(nodeName);
-    if (!node || port == 0) {
+    if (!unknown.isEmpty() && !quiet)
         dialogs::warning(
             m_window, tr("Which node?"),
-            tr("lbdeck cannot tell which node runs this backend: it is not a container lbdeck knows, and its "
-               "address is not one of the profile's nodes."));
-        return false;
+            tr("lbdeck cannot tell which node runs %1: it is not a container lbdeck knows, and its "
+               "address is not one of the profile's nodes. Nothing was done to it.")
+                .arg(unknown.join(u", "_s)));
+    return targets;
+}
+
+bool BackendActions::confirm(const QString& verb, const QList<Target>& targets, bool temporary)
+{
+    // The upstream as nginx runs it now; without an engine, what etcd registers.
+    QStringList upstream;
+    EngineLink* engine = m_session ? m_session->engine() : nullptr;
+    if (engine && engine->isReachable()) {
+        upstream = engine->liveValues();
+    } else {
+        const QAbstractItemModel* model = sourceOf(m_view->model());
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const QModelIndex i = model->index(r, 0);
+            if (i.data(BackendsModel::RegisteredRole).toBool())
+                upstream << i.data(BackendsModel::AddressRole).toString();
+        }
     }
-    return true;
+    QStringList leaving;
+    QStringList lines;
+    for (const Target& t : targets) {
+        leaving << t.address;
+        lines << u"• %1 on %2 (%3)"_s.arg(t.name, t.node->profile().name, t.address);
+    }
+    const StopImpact impact = StopImpact::of(upstream, leaving, temporary);
+    const QString text = tr("%1 %n backend(s)?\n\n%2\n\n%3", nullptr, int(targets.size()))
+                             .arg(verb, lines.join(u'\n'), impact.summary());
+    // Cancel is the default when the upstream would go empty: Enter must not cause an outage.
+    const auto answer =
+        dialogs::question(m_window, tr("%1 backends").arg(verb), text, QMessageBox::Yes | QMessageBox::Cancel,
+                          impact.empties ? QMessageBox::Cancel : QMessageBox::Yes);
+    return answer == QMessageBox::Yes;
 }
 
 void BackendActions::run(BackendOperation* op)
@@ -151,17 +229,16 @@ void BackendActions::run(BackendOperation* op)
     m_progressBox->show();
     updateEnabled();
     Q_EMIT logMessage(op->title() + u"…"_s, false);
-    connect(op, &BackendOperation::progress, this, [this](int step, int steps, const QString& text) {
+    connect(op, &BackendOperation::progress, this, [this, op](int step, int steps, const QString& text) {
         if (steps > 0) {
             m_progress->setRange(0, steps);
             m_progress->setValue(step - 1);
         }
         m_step->setText(text + u"…"_s);
+        Q_EMIT logMessage(u"%1: %2"_s.arg(op->title(), text), false);
     });
     connect(op, &BackendOperation::finished, this, [this, op] {
-        m_progressBox->hide();
         m_running = nullptr;
-        updateEnabled();
         if (op->result()) {
             Q_EMIT logMessage(tr("%1: done").arg(op->title()), false);
         } else {
@@ -171,50 +248,149 @@ void BackendActions::run(BackendOperation* op)
                 dialogs::warning(m_window, tr("Backend operation failed"), text);
         }
         op->deleteLater();
+        runQueue();
     });
+}
+
+void BackendActions::runQueue()
+{
+    if (m_running)
+        return;
+    if (m_queue.isEmpty() || m_queueCanceled || !m_session) {
+        m_queue.clear();
+        m_progressBox->hide();
+        updateEnabled();
+        return;
+    }
+    const std::function<BackendOperation*()> next = m_queue.takeFirst();
+    if (BackendOperation* op = next())
+        run(op);
+    else
+        runQueue();
 }
 
 void BackendActions::startBackend()
 {
-    if (!m_session || m_running)
+    if (!m_session || m_running || !m_queue.isEmpty())
         return;
-    QStringList ready;
+    QList<StartBackendDialog::NodeChoice> nodes;
     for (NodeConnection* n : m_session->nodes()) {
-        if (n->state() == NodeConnection::State::Ready)
-            ready << n->profile().name;
+        const bool ready = n->state() == NodeConnection::State::Ready;
+        nodes.append({n->profile().name, ready, ready ? QString() : n->detail()});
     }
     const BackendDefaults& d = m_session->profile().backends;
-    StartBackendDialog dialog(ready, suggestPort(), d.image, d.namePattern, m_window);
-    if (dialog.exec() != QDialog::Accepted)
+    StartBackendDialog dialog(nodes, suggestPort(), d.image, d.namePattern, m_window);
+    if (dialog.exec() != QDialog::Accepted || dialog.port() == 0)
         return;
     NodeConnection* node = m_session->node(dialog.node());
     if (!node)
         return;
+    m_queueCanceled = false;
     run(m_session->backendService()->start(node, dialog.port(), dialog.image()));
+}
+
+void BackendActions::runBulk(Kind kind)
+{
+    if (!m_session || m_running || !m_queue.isEmpty())
+        return;
+    const QList<Target> targets = selectedTargets();
+    if (targets.isEmpty())
+        return;
+    const QString verb = kind == Kind::Stop    ? tr("Stop")
+                         : kind == Kind::Drain ? tr("Drain and stop")
+                                               : tr("Restart");
+    if (!confirm(verb, targets, kind == Kind::Restart))
+        return;
+    // The action is on these rows, not on whatever row the view selects once they are gone: a
+    // second Del must find nothing selected.
+    m_view->clearSelection();
+    m_view->setCurrentIndex(QModelIndex());
+    m_queueCanceled = false;
+    QPointer<ClusterSession> session(m_session);
+    for (const Target& t : targets) {
+        const QString nodeName = t.node->profile().name;
+        const quint16 port = t.port;
+        m_queue.append([session, nodeName, port, kind]() -> BackendOperation* {
+            NodeConnection* node = session ? session->node(nodeName) : nullptr;
+            if (!node)
+                return nullptr;
+            BackendService* service = session->backendService();
+            switch (kind) {
+            case Kind::Stop:
+                return service->stop(node, port);
+            case Kind::Drain:
+                return service->drainAndStop(node, port, session->engine());
+            case Kind::Restart:
+                return service->restart(node, port);
+            }
+            return nullptr;
+        });
+    }
+    runQueue();
 }
 
 void BackendActions::stopSelected()
 {
-    NodeConnection* node = nullptr;
-    quint16 port = 0;
-    if (!m_running && selected(node, port))
-        run(m_session->backendService()->stop(node, port));
+    runBulk(Kind::Stop);
 }
 
 void BackendActions::drainSelected()
 {
-    NodeConnection* node = nullptr;
-    quint16 port = 0;
-    if (!m_running && selected(node, port))
-        run(m_session->backendService()->drainAndStop(node, port, m_session->engine()));
+    runBulk(Kind::Drain);
 }
 
 void BackendActions::restartSelected()
 {
-    NodeConnection* node = nullptr;
-    quint16 port = 0;
-    if (!m_running && selected(node, port))
-        run(m_session->backendService()->restart(node, port));
+    runBulk(Kind::Restart);
+}
+
+void BackendActions::replaceSelected()
+{
+    if (!m_session || m_running || !m_queue.isEmpty())
+        return;
+    const QList<Target> targets = selectedTargets();
+    if (targets.size() != 1)
+        return;
+    const Target holder = targets.first();
+    QList<StartBackendDialog::NodeChoice> nodes;
+    for (NodeConnection* n : m_session->nodes()) {
+        const bool ready = n->state() == NodeConnection::State::Ready;
+        nodes.append({n->profile().name, ready, ready ? QString() : n->detail()});
+    }
+    const BackendDefaults& d = m_session->profile().backends;
+    StartBackendDialog dialog(nodes, holder.port, d.image, d.namePattern, m_window);
+    dialog.setFixedPort(holder.port, tr("Replace %1 on %2").arg(holder.name, holder.node->profile().name));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    NodeConnection* node = m_session->node(dialog.node());
+    if (!node || !confirm(tr("Replace"), {holder}, true))
+        return;
+    m_view->clearSelection();
+    m_view->setCurrentIndex(QModelIndex());
+    m_queueCanceled = false;
+    run(m_session->backendService()->replace(holder.node, node, holder.port, dialog.image()));
+}
+
+void BackendActions::removeSelected()
+{
+    if (!m_session || m_running || !m_queue.isEmpty() || !m_view->selectionModel())
+        return;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.size() != 1)
+        return;
+    const QString container = rows.first().data(BackendsModel::ContainerRole).toString();
+    NodeConnection* node = m_session->node(rows.first().data(BackendsModel::NodeRole).toString());
+    if (container.isEmpty() || !node)
+        return;
+    if (dialogs::question(m_window, tr("Remove container"),
+                          tr("Remove the exited container %1 on %2? It is not registered, so nginx does not "
+                             "route to it; its logs go with it.")
+                              .arg(container, node->profile().name),
+                          QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+        return;
+    m_view->clearSelection();
+    m_queueCanceled = false;
+    run(m_session->backendService()->removeExited(node, container));
 }
 
 void BackendActions::resync()
@@ -231,29 +407,35 @@ void BackendActions::resync()
                 dialogs::warning(m_window, tr("Resync failed"), drift.error().toString());
                 return;
             }
+            const QStringList skipped = session ? session->drift()->skipped() : QStringList();
+            for (const QString& s : skipped)
+                Q_EMIT logMessage(tr("Resync: not checked, the node does not answer: %1").arg(s), true);
             if (drift->isEmpty()) {
-                Q_EMIT logMessage(tr("Resync: Docker and etcd agree"), false);
+                Q_EMIT logMessage(skipped.isEmpty()
+                                      ? tr("Resync: Docker and etcd agree")
+                                      : tr("Resync: Docker and etcd agree on the nodes that answer"),
+                                  false);
                 return;
             }
-            QStringList lines;
-            for (const DriftItem& d : *drift) {
-                lines << u"• %1\n   fix: %2"_s.arg(d.describe(), d.fixDescription());
+            for (const DriftItem& d : *drift)
                 Q_EMIT logMessage(tr("Drift: %1").arg(d.describe()), true);
-            }
-            const auto answer =
-                dialogs::question(m_window, tr("Drift found"),
-                                  tr("Docker and etcd disagree:\n\n%1\n\nFix all?").arg(lines.join(u'\n')),
-                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
-            if (answer != QMessageBox::Yes || !session)
+            ResyncDialog dialog(*drift, m_window);
+            if (dialog.exec() != QDialog::Accepted || !session)
                 return;
-            for (const DriftItem& d : *drift) {
-                session->drift()->fix(d, session->node(d.node), this, [this, d](const Result<void>& r) {
-                    Q_EMIT logMessage(r ? tr("Fixed: %1").arg(d.fixDescription())
-                                        : tr("Could not fix %1: %2").arg(d.describe(), r.error().toString()),
-                                      !r);
-                    if (r && m_session)
-                        m_session->inventory()->refresh();
-                });
+            for (int i = 0; i < drift->size(); ++i) {
+                const std::optional<DriftItem::Repair> repair = dialog.choice(i);
+                if (!repair)
+                    continue;
+                const DriftItem d = drift->at(i);
+                const QString what = d.repairDescription(*repair);
+                session->drift()->fix(
+                    d, *repair, session->node(d.node), this, [this, d, what](const Result<void>& r) {
+                        Q_EMIT logMessage(r ? tr("Repaired: %1").arg(what)
+                                            : tr("Could not %1: %2").arg(what, r.error().toString()),
+                                          !r);
+                        if (m_session)
+                            m_session->inventory()->refresh();
+                    });
             }
         });
 }

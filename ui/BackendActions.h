@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 class QAction;
 class QLabel;
 class QProgressBar;
@@ -18,8 +20,10 @@ class BackendOperation;
 class ClusterSession;
 class NodeConnection;
 
-// Start, Stop, Drain & stop, Restart and Resync, as actions with shortcuts, each running as an
-// operation with progress and Cancel in the status bar, its outcome in the event log.
+// Start, Stop, Drain & stop, Restart, Replace, Remove and Resync, as actions with shortcuts, each
+// running as an operation with progress and Cancel in the status bar, its outcome in the event
+// log. Anything that takes backends out of the upstream asks first, with its impact; Cancel is the
+// default when it would empty the upstream. Stop, Drain and Restart work on every selected row.
 class BackendActions : public QObject
 {
     Q_OBJECT
@@ -34,14 +38,35 @@ public:
     void stopSelected();
     void drainSelected();
     void restartSelected();
+    void replaceSelected();
+    void removeSelected();
     void resync();
 
 Q_SIGNALS:
     void logMessage(const QString& text, bool isError);
 
 private:
+    struct Target
+    {
+        NodeConnection* node = nullptr;
+        quint16 port = 0;
+        QString name;
+        QString address;
+        QString container;
+        bool running = false;
+        bool registered = false;
+    };
+    enum class Kind
+    {
+        Stop,
+        Drain,
+        Restart
+    };
+    void runBulk(Kind kind);
     void run(BackendOperation* op);
-    bool selected(NodeConnection*& node, quint16& port);
+    void runQueue();
+    QList<Target> selectedTargets(bool quiet = false);
+    bool confirm(const QString& verb, const QList<Target>& targets, bool temporary);
     quint16 suggestPort() const;
     void updateEnabled();
 
@@ -52,12 +77,16 @@ private:
     QAction* m_stop;
     QAction* m_drain;
     QAction* m_restart;
+    QAction* m_replace;
+    QAction* m_remove;
     QAction* m_resync;
     QWidget* m_progressBox; // Owned (child of window).
     QProgressBar* m_progress;
     QLabel* m_step;
     QToolButton* m_cancel;
     QPointer<BackendOperation> m_running;
+    QList<std::function<BackendOperation*()>> m_queue; // the rest of a bulk action, one at a time
+    bool m_queueCanceled = false;
 };
 
 } // namespace lbdeck

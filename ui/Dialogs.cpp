@@ -20,6 +20,15 @@ QStringList& transcript()
     return lines;
 }
 
+namespace {
+QMessageBox::StandardButton g_lastDefault = QMessageBox::NoButton;
+} // namespace
+
+QMessageBox::StandardButton lastDefaultButton()
+{
+    return g_lastDefault;
+}
+
 QString saveFileName(QWidget* parent, const QString& caption, const QString& suggested, const QString& filter)
 {
     if (g_nextFile)
@@ -39,6 +48,7 @@ QMessageBox::StandardButton question(QWidget* parent, const QString& title, cons
                                      QMessageBox::StandardButton defaultButton)
 {
     transcript() << text;
+    g_lastDefault = defaultButton;
     if (g_nextAnswer)
         return *std::exchange(g_nextAnswer, std::nullopt);
     return QMessageBox::question(parent, title, text, buttons, defaultButton);

@@ -31,5 +31,7 @@ void setNextAnswer(QMessageBox::StandardButton answer);
 void setNextPassword(const QString& secret); // an empty string: the operator cancels
 // Every question/warning text shown (or answered by a hook), newest last: tests read it.
 QStringList& transcript();
+// The default button of the newest question (what Enter would have chosen).
+QMessageBox::StandardButton lastDefaultButton();
 
 } // namespace lbdeck::dialogs

@@ -6,11 +6,13 @@
 #include "Dialogs.h"
 #include "HelpMenu.h"
 #include "SecretStore.h"
+#include "core/cluster/ClusterEvents.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/EngineLink.h"
 #include "core/cluster/NodeConnection.h"
 #include "core/cluster/NodeInventory.h"
 #include "core/cluster/ProfileStore.h"
+#include "core/etcd/EtcdLiveness.h"
 #include "core/ssh/AskpassReply.h"
 #include "core/ssh/AskpassServer.h"
 #include "dialogs/ProfileDialog.h"
@@ -19,10 +21,14 @@
 #include "models/NodesModel.h"
 #include "models/UpstreamsModel.h"
 #include "views/ConfigView.h"
+#include "views/FilteredTable.h"
+#include "views/ServingBanner.h"
+#include "views/TabWidget.h"
 #include "views/TrafficView.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QBoxLayout>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -33,8 +39,8 @@
 #include <QPointer>
 #include <QProcess>
 #include <QSettings>
+#include <QSortFilterProxyModel>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -45,11 +51,13 @@ namespace lbdeck {
 
 namespace {
 
-QTableView* makeTable(QAbstractItemModel* model, const QString& objectName, QWidget* parent)
+// The view shows the model through the filter box's proxy; the window keeps the model itself.
+FilteredTable* makeTable(QAbstractItemModel* model, const QString& objectName, const QString& filterName,
+                         QWidget* parent)
 {
-    auto* view = new QTableView(parent);
+    auto* view = new QTableView;
     view->setObjectName(objectName);
-    view->setModel(model);
+    auto* table = new FilteredTable(view, model, filterName, parent);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->setAlternatingRowColors(true);
     view->setSortingEnabled(false);
@@ -72,7 +80,7 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& objectName, QWid
     QObject::connect(model, &QAbstractItemModel::rowsInserted, fit, qOverload<>(&QTimer::start));
     QObject::connect(model, &QAbstractItemModel::modelReset, fit, qOverload<>(&QTimer::start));
     QObject::connect(model, &QAbstractItemModel::dataChanged, fit, qOverload<>(&QTimer::start));
-    return view;
+    return table;
 }
 
 QString stateText(PrefixMirror::State state)
@@ -98,7 +106,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_nodes(new NodesModel(this))
     , m_upstreams(new UpstreamsModel(this))
     , m_log(new EventLogModel(this))
-    , m_tabs(new QTabWidget(this))
+    , m_tabs(new TabWidget(this))
     , m_secrets(new SecretStore(QStringLiteral("lbdeck"), this))
 {
     setObjectName(u"mainWindow"_s);
@@ -108,10 +116,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
 
-    m_backendsView = makeTable(m_backends, u"backendsView"_s, m_tabs);
-    m_nodesView = makeTable(m_nodes, u"nodesView"_s, m_tabs);
-    m_tabs->addTab(m_nodesView, tr("&Nodes"));
-    m_tabs->addTab(m_backendsView, tr("&Backends"));
+    FilteredTable* backends = makeTable(m_backends, u"backendsView"_s, u"backendsFilter"_s, m_tabs);
+    FilteredTable* nodes = makeTable(m_nodes, u"nodesView"_s, u"nodesFilter"_s, m_tabs);
+    m_backendsView = backends->view();
+    m_nodesView = nodes->view();
+    m_tabs->addTab(nodes, tr("&Nodes"));
+    m_tabs->addTab(backends, tr("&Backends"));
+    // Over the tables that would otherwise look clean while nginx serves a stopped address.
+    m_backendsBanner = new ServingBanner(backends);
+    if (auto* box = qobject_cast<QBoxLayout*>(backends->layout()))
+        box->insertWidget(0, m_backendsBanner);
     m_backendsView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_actions = new BackendActions(m_backendsView, this);
     connect(m_actions, &BackendActions::logMessage, m_log, &EventLogModel::append);
@@ -121,8 +135,13 @@ MainWindow::MainWindow(QWidget* parent)
     toolbar->addActions(m_actions->actions());
     m_backendsView->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_backendsView->addActions(m_actions->actions());
-    m_upstreamsView = makeTable(m_upstreams, u"upstreamsView"_s, m_tabs);
-    m_tabs->addTab(m_upstreamsView, tr("&Upstreams"));
+    FilteredTable* upstreams = makeTable(m_upstreams, u"upstreamsView"_s, u"upstreamsFilter"_s, m_tabs);
+    m_upstreamsView = upstreams->view();
+    m_tabs->addTab(upstreams, tr("&Upstreams"));
+    m_upstreamsBanner = new ServingBanner(upstreams);
+    m_upstreamsBanner->setObjectName(u"upstreamsServingBanner"_s);
+    if (auto* box = qobject_cast<QBoxLayout*>(upstreams->layout()))
+        box->insertWidget(0, m_upstreamsBanner);
     m_traffic = new TrafficView(m_tabs);
     m_tabs->addTab(m_traffic, tr("&Traffic"));
     m_config = new ConfigView(m_tabs);
@@ -131,10 +150,11 @@ MainWindow::MainWindow(QWidget* parent)
 
     auto* logDock = new QDockWidget(tr("Event log"), this);
     logDock->setObjectName(u"eventLogDock"_s);
-    m_logView = makeTable(m_log, u"eventLog"_s, logDock);
+    m_logTable = makeTable(m_log, u"eventLog"_s, u"eventLogFilter"_s, logDock);
+    m_logView = m_logTable->view();
     m_logView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     connect(m_log, &QAbstractItemModel::rowsInserted, m_logView, [this] { m_logView->scrollToBottom(); });
-    logDock->setWidget(m_logView);
+    logDock->setWidget(m_logTable);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
 
     statusBar()->addWidget(m_actions->progressWidget());
@@ -202,15 +222,14 @@ void MainWindow::createActions()
     quit->setObjectName(u"actionQuit"_s);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (int i = 0; i < 9; ++i) {
-        QAction* go = view->addAction(tr("Tab %1").arg(i + 1), this, [this, i] {
-            if (i < m_tabs->count())
-                m_tabs->setCurrentIndex(i);
-        });
-        go->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
-        go->setVisible(false);
-        addAction(go);
-    }
+    view->setObjectName(u"menuView"_s);
+    m_goMenu = view->addMenu(tr("&Go to tab"));
+    m_goMenu->setObjectName(u"menuGoToTab"_s);
+    syncTabActions();
+    connect(m_tabs, &TabWidget::tabsChanged, this, &MainWindow::syncTabActions);
+    QAction* filter = view->addAction(tr("&Filter this table"), this, &MainWindow::focusFilter);
+    filter->setObjectName(u"actionFilter"_s);
+    filter->setShortcuts({QKeySequence(QKeySequence::Find), QKeySequence(Qt::Key_Slash)});
     QAction* refresh = view->addAction(tr("&Refresh engine status"), this, [this] {
         if (m_session && m_session->engine())
             m_session->engine()->refresh();
@@ -226,9 +245,47 @@ void MainWindow::createActions()
     addHelpMenu(this);
 }
 
+void MainWindow::syncTabActions()
+{
+    // Visible actions only: Qt ignores the shortcut of a hidden one.
+    const int wanted = qMin(m_tabs->count(), 9);
+    while (m_tabActions.size() > wanted)
+        delete m_tabActions.takeLast();
+    while (m_tabActions.size() < wanted) {
+        const int i = int(m_tabActions.size());
+        QAction* go = m_goMenu->addAction(QString(), this, [this, i] {
+            if (i < m_tabs->count())
+                m_tabs->setCurrentIndex(i);
+        });
+        go->setObjectName(u"actionGoToTab%1"_s.arg(i + 1));
+        go->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+        m_tabActions.append(go);
+    }
+    for (int i = 0; i < wanted; ++i)
+        m_tabActions[i]->setText(m_tabs->tabText(i).remove(u'&'));
+}
+
+void MainWindow::focusFilter()
+{
+    // In the event log, its own filter; otherwise the current tab's first table (the log's when
+    // the tab has none).
+    QWidget* focus = QApplication::focusWidget();
+    if (focus && (focus == m_logTable || m_logTable->isAncestorOf(focus))) {
+        m_logTable->focusFilter();
+        return;
+    }
+    QWidget* page = m_tabs->currentWidget();
+    auto* table = qobject_cast<FilteredTable*>(page);
+    if (!table && page)
+        table = page->findChild<FilteredTable*>();
+    (table ? table : m_logTable)->focusFilter();
+}
+
 void MainWindow::editProfile(bool current)
 {
     auto* dialog = new ProfileDialog(m_secrets, this);
+    if (m_session)
+        dialog->setSshOptions(m_session->sshOptions()); // Test connection reaches nodes as the session does
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (current && m_session)
         dialog->setProfile(m_session->profile());
@@ -240,7 +297,19 @@ void MainWindow::editProfile(bool current)
 
 void MainWindow::copyLog()
 {
-    const QModelIndexList selected = m_logView->selectionModel()->selectedRows();
+    // The selected lines, or every line the filter shows.
+    QModelIndexList shown = m_logView->selectionModel()->selectedRows();
+    if (shown.isEmpty() && m_logTable->proxy()->rowCount() < m_log->rowCount()) {
+        if (m_logTable->proxy()->rowCount() == 0) {
+            statusBar()->showMessage(tr("The filter shows no event: nothing copied"), 3000);
+            return;
+        }
+        for (int r = 0; r < m_logTable->proxy()->rowCount(); ++r)
+            shown << m_logTable->proxy()->index(r, 0);
+    }
+    QModelIndexList selected;
+    for (const QModelIndex& i : std::as_const(shown))
+        selected << m_logTable->proxy()->mapToSource(i);
     QApplication::clipboard()->setText(m_log->toText(selected));
     statusBar()->showMessage(tr("Event log copied"), 3000);
 }
@@ -252,11 +321,17 @@ void MainWindow::setSession(ClusterSession* session)
     connect(session, &ClusterSession::hostKeyUnknown, this, &MainWindow::askHostKey);
     setWindowTitle(tr("%1 — lbdeck").arg(session->profile().name));
     connect(session, &ClusterSession::logMessage, m_log, &EventLogModel::append);
+    // Reloads, etcd edits by others and container exits: what happened without this window.
+    connect(session->events(), &ClusterEvents::logMessage, m_log, &EventLogModel::append);
     connect(session, &ClusterSession::failed, this,
             [this](const Error& e) { m_connectionStatus->setText(tr("etcd: %1").arg(e.toString())); });
     connect(session, &ClusterSession::opened, this, [this] {
         m_backends->setMirror(m_session->backends());
         connect(m_session->backends(), &PrefixMirror::stateChanged, this, &MainWindow::updateStatus);
+        if (EtcdLiveness* liveness = m_session->liveness()) {
+            m_backends->setLiveness(liveness);
+            connect(liveness, &EtcdLiveness::staleChanged, this, &MainWindow::updateStatus);
+        }
         connect(m_session->backends(), &PrefixMirror::changed, this, &MainWindow::updateStatus);
         connect(m_session->backends(), &PrefixMirror::resynced, this, &MainWindow::updateStatus);
         m_nodes->setSession(m_session);
@@ -280,6 +355,8 @@ void MainWindow::setSession(ClusterSession* session)
         }
         if (EngineLink* engine = m_session->engine()) {
             m_upstreams->setSources(engine, m_session->prober());
+            m_backendsBanner->setEngine(engine);
+            m_upstreamsBanner->setEngine(engine);
             connect(engine, &EngineLink::updated, this, &MainWindow::updateStatus);
             connect(engine, &EngineLink::reachabilityChanged, this, &MainWindow::updateStatus);
         }
@@ -310,13 +387,27 @@ void MainWindow::updateStatus()
     if (!m_session || !m_session->backends())
         return;
     const PrefixMirror* mirror = m_session->backends();
-    m_connectionStatus->setText(tr("%1 — %2 — revision %3")
-                                    .arg(m_session->etcd()->describe(), stateText(mirror->state()))
-                                    .arg(mirror->revision()));
+    const EtcdLiveness* liveness = m_session->liveness();
+    if (liveness && liveness->isStale()) {
+        // Never a green light on old data: say since when, in colour.
+        m_connectionStatus->setText(tr("%1 — STALE: %2 — revision %3 is what it said last")
+                                        .arg(m_session->etcd()->describe(), liveness->describe())
+                                        .arg(mirror->revision()));
+        m_connectionStatus->setStyleSheet(u"QLabel { color: white; background: #b00020; padding: 0 4px; }"_s);
+    } else {
+        m_connectionStatus->setText(tr("%1 — %2 — revision %3")
+                                        .arg(m_session->etcd()->describe(), stateText(mirror->state()))
+                                        .arg(mirror->revision()));
+        m_connectionStatus->setStyleSheet(QString());
+    }
     if (const EngineLink* engine = m_session->engine()) {
         m_engineStatus->setText(
             engine->isReachable()
-                ? tr("engine: config %1, %2 reloads").arg(engine->configHash()).arg(engine->reloads())
+                ? tr("engine: config %1, %2 reloads").arg(engine->configHash()).arg(engine->reloads()) +
+                      (ServingBanner::text(engine).isEmpty()
+                           ? QString()
+                           : tr(" — nginx still serves %1")
+                                 .arg(engine->servedButUnregistered().join(u", "_s)))
                 : tr("engine unreachable: %1").arg(engine->lastError()));
     } else {
         m_engineStatus->setText(tr("engine: none configured"));

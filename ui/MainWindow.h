@@ -6,7 +6,7 @@
 #include <QPointer>
 
 class QLabel;
-class QTabWidget;
+class QMenu;
 class QTableView;
 
 namespace lbdeck {
@@ -16,9 +16,12 @@ class BackendsModel;
 class NodeConnection;
 class NodesModel;
 class SecretStore;
+class ServingBanner;
 class ClusterSession;
 class ConfigView;
 class EventLogModel;
+class FilteredTable;
+class TabWidget;
 class TrafficView;
 class UpstreamsModel;
 
@@ -45,6 +48,10 @@ protected:
 
 private:
     void createActions();
+    // One "Go to tab" action per tab (Alt+1…Alt+9), rebuilt whenever tabs come or go.
+    void syncTabActions();
+    // `/` and Ctrl+F: the filter of the table the operator is looking at.
+    void focusFilter();
     void updateStatus();
     void copyLog();
     void restoreLayout();
@@ -53,21 +60,26 @@ private:
                     const QString& fingerprint);
 
     QPointer<ClusterSession> m_session;
-    BackendsModel* m_backends;   // Owned (child).
-    NodesModel* m_nodes;         // Owned (child).
-    QTableView* m_nodesView;     // Owned (child).
-    BackendActions* m_actions;   // Owned (child).
-    UpstreamsModel* m_upstreams; // Owned (child).
-    EventLogModel* m_log;        // Owned (child).
-    QTabWidget* m_tabs;          // Owned (child).
-    SecretStore* m_secrets;      // Owned (child).
-    QTableView* m_backendsView;  // Owned (child).
-    QTableView* m_upstreamsView; // Owned (child).
-    TrafficView* m_traffic;      // Owned (child).
-    ConfigView* m_config;        // Owned (child).
-    QTableView* m_logView;       // Owned (child).
-    QLabel* m_connectionStatus;  // Owned (child).
-    QLabel* m_engineStatus;      // Owned (child).
+    BackendsModel* m_backends;                  // Owned (child).
+    NodesModel* m_nodes;                        // Owned (child).
+    QTableView* m_nodesView;                    // Owned (child).
+    BackendActions* m_actions;                  // Owned (child).
+    UpstreamsModel* m_upstreams;                // Owned (child).
+    EventLogModel* m_log;                       // Owned (child).
+    TabWidget* m_tabs;                          // Owned (child).
+    QMenu* m_goMenu = nullptr;                  // Owned (by the View menu).
+    QList<QAction*> m_tabActions;               // Owned (children), one per tab.
+    SecretStore* m_secrets;                     // Owned (child).
+    QTableView* m_backendsView;                 // Owned (child).
+    QTableView* m_upstreamsView;                // Owned (child).
+    TrafficView* m_traffic;                     // Owned (child).
+    ConfigView* m_config;                       // Owned (child).
+    QTableView* m_logView;                      // Owned (child).
+    FilteredTable* m_logTable;                  // Owned (child).
+    QLabel* m_connectionStatus;                 // Owned (child).
+    QLabel* m_engineStatus;                     // Owned (child).
+    ServingBanner* m_backendsBanner = nullptr;  // Owned (child).
+    ServingBanner* m_upstreamsBanner = nullptr; // Owned (child).
 };
 
 } // namespace lbdeck

@@ -3,6 +3,7 @@
 #include "ClusterSession.h"
 
 #include "BackendService.h"
+#include "ClusterEvents.h"
 #include "DriftDetector.h"
 #include "EmbeddedEngineLink.h"
 #include "EtcdMembership.h"
@@ -12,6 +13,7 @@
 #include "UpstreamProber.h"
 #include "core/engine/Engine.h"
 #include "core/etcd/EtcdConnect.h"
+#include "core/etcd/EtcdLiveness.h"
 #include "core/ssh/AskpassServer.h"
 
 using namespace Qt::StringLiterals;
@@ -23,7 +25,10 @@ ClusterSession::ClusterSession(const ClusterProfile& profile, QObject* parent)
     , m_profile(profile)
     , m_prober(new UpstreamProber(this))
     , m_inventory(new NodeInventory(this))
-{}
+    , m_events(new ClusterEvents(this))
+{
+    m_events->watchNodes(m_inventory);
+}
 
 NodeConnection* ClusterSession::node(const QString& name) const
 {
@@ -65,6 +70,7 @@ void ClusterSession::connectNodes()
     }
     m_inventory->setNodes(m_nodes);
     m_service = new BackendService(m_kv, m_profile.prefix, m_profile.backends, OperationJournal(), this);
+    connect(m_service, &BackendService::wroteKey, m_events, &ClusterEvents::noteOwnWrite);
     m_service->setNodes(m_nodes);
     m_drift = new DriftDetector(m_kv, m_profile.prefix, OperationJournal(), this);
     // Repairs are the app's own writes too: one signal for the event log to tell them apart.
@@ -112,10 +118,19 @@ void ClusterSession::open(const QString& etcdPassword)
                                                                          m_kv->describe()),
                                               false);
                     });
+            m_events->watchBackends(m_mirror);
             m_mirror->start();
+            // A watch open to a frozen member says nothing: the liveness probe does.
+            m_liveness = new EtcdLiveness(m_kv, {}, this);
+            connect(m_liveness, &EtcdLiveness::staleChanged, this, [this](bool stale) {
+                Q_EMIT logMessage(stale ? m_liveness->describe() : u"etcd answers again"_s, stale);
+            });
+            m_liveness->start();
             m_membership = new EtcdMembership(m_kv, this);
             m_membership->start();
             connectEngine();
+            if (m_engineLink)
+                m_events->watchEngine(m_engineLink);
             connectNodes();
             Q_EMIT opened();
         },
@@ -135,12 +150,6 @@ void ClusterSession::connectEngine()
         m_embeddedEngine->setEtcd(m_kv);
         connect(m_embeddedEngine, &Engine::errorOccurred, this,
                 [this](const QString& e) { Q_EMIT logMessage(u"Engine: "_s + e, true); });
-        connect(m_embeddedEngine, &Engine::entryRecorded, this, [this](const LedgerEntry& e) {
-            Q_EMIT logMessage(
-                u"Engine: %1 config %2 (revision %3)"_s.arg(outcomeName(e.report.outcome), e.hash)
-                    .arg(e.revision),
-                !e.report.ok());
-        });
         if (Result<void> started = m_embeddedEngine->start(); !started) {
             Q_EMIT logMessage(u"Engine: %1"_s.arg(started.error().toString()), true);
             return;

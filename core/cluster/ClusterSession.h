@@ -14,9 +14,11 @@ namespace lbdeck {
 
 class AskpassServer;
 class BackendService;
+class ClusterEvents;
 class DriftDetector;
 class Engine;
 class EngineLink;
+class EtcdLiveness;
 class EtcdMembership;
 class NodeConnection;
 class NodeInventory;
@@ -34,6 +36,7 @@ public:
 
     // How ssh:// nodes are reached (identity, known_hosts files); before open().
     void setSshOptions(const SshTunnelOptions& options) { m_sshOptions = options; }
+    const SshTunnelOptions& sshOptions() const { return m_sshOptions; }
     // Connects (detecting the API if the profile says auto), starts mirroring the prefix and
     // connects every node.
     void open(const QString& etcdPassword = {});
@@ -48,7 +51,10 @@ public:
     BackendService* backendService() const { return m_service; }
     DriftDetector* drift() const { return m_drift; }
     EtcdMembership* membership() const { return m_membership; } // after opened()
+    EtcdLiveness* liveness() const { return m_liveness; }       // after opened()
     AskpassServer* askpass() const { return m_askpass; }
+    // Reloads, outside etcd changes and container events, for the event log.
+    ClusterEvents* events() const { return m_events; }
     const QByteArray& prefix() const { return m_profile.prefix; }
 
 Q_SIGNALS:
@@ -72,10 +78,12 @@ private:
     UpstreamProber* m_prober = nullptr;     // Owned (child).
     QList<NodeConnection*> m_nodes;         // Owned (children).
     NodeInventory* m_inventory = nullptr;   // Owned (child).
+    ClusterEvents* m_events = nullptr;      // Owned (child).
     BackendService* m_service = nullptr;    // Owned (child).
     DriftDetector* m_drift = nullptr;       // Owned (child).
     AskpassServer* m_askpass = nullptr;     // Owned (child).
     EtcdMembership* m_membership = nullptr; // Owned (child).
+    EtcdLiveness* m_liveness = nullptr;     // Owned (child).
     SshTunnelOptions m_sshOptions;
 };
 

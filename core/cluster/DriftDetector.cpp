@@ -91,11 +91,14 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
     {
         QMap<QByteArray, QPair<QByteArray, qint64>> keys;  // key -> (value, mod revision)
         QMap<QString, QList<ContainerSummary>> containers; // node -> labelled containers
-        QMap<QString, QString> nodeAddress;                // node -> publish address
+        QMap<QString, QString> nodeAddress;                // node -> publish address (nodes that answer)
+        QStringList skippedNodes;                          // nodes that do not answer now
+        QStringList skippedAddresses;
         int waiting = 0;
         std::optional<Error> error;
     };
     auto state = std::make_shared<State>();
+    m_skipped.clear();
     auto finish = [this, state, callback]() {
         if (--state->waiting > 0)
             return;
@@ -125,6 +128,8 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
         // anything else means the stop never began (a failed unregister) or has finished since.
         QList<QByteArray> interrupted;
         for (const OperationJournal::Entry& e : m_journal.entries()) {
+            if (state->skippedNodes.contains(e.node))
+                continue;
             if (!pointsAt(e.key, e.node) && present.contains({e.node, e.key})) {
                 drift.append({DriftItem::Kind::InterruptedStop, e.node, e.container, e.key, {}, {}, 0});
                 interrupted.append(e.key);
@@ -173,14 +178,15 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
     });
     for (NodeConnection* node : nodes) {
         const QString name = node->profile().name;
-        state->nodeAddress.insert(name, node->profile().publishAddress);
         if (node->state() != NodeConnection::State::Ready || !node->docker()) {
-            state->error = makeError(
-                ErrorCode::Unavailable,
-                u"node %1 is not connected (%2): a resync needs every node"_s.arg(name, node->detail()));
+            // Not judged at all: its keys and journal entries wait until it answers again.
+            m_skipped << u"%1 (%2)"_s.arg(name, node->detail());
+            state->skippedAddresses << node->profile().publishAddress;
+            state->skippedNodes << name;
             QMetaObject::invokeMethod(context, finish, Qt::QueuedConnection);
             continue;
         }
+        state->nodeAddress.insert(name, node->profile().publishAddress);
         node->docker()->listContainers(true, {QString::fromLatin1(BackendService::LabelBackend)}, context,
                                        [state, finish, name](const Result<QList<ContainerSummary>>& list) {
                                            if (!list)

@@ -57,7 +57,10 @@ public:
     DriftDetector(EtcdKv* etcd, QByteArray prefix, OperationJournal journal,
                   QObject* parent = nullptr); // etcd: Not owned.
 
+    // Nodes that do not answer are left out (see skipped()), with every key that points at them.
     void resync(const QList<NodeConnection*>& nodes, QObject* context, Callback<QList<DriftItem>> callback);
+    // The nodes the last resync could not check, with the reason.
+    const QStringList& skipped() const { return m_skipped; }
     void fix(const DriftItem& item, DriftItem::Repair repair, NodeConnection* node, QObject* context,
              Callback<void> callback);
     // The first repair offered.
@@ -73,6 +76,7 @@ private:
     QPointer<EtcdKv> m_etcd;
     QByteArray m_prefix;
     OperationJournal m_journal;
+    QStringList m_skipped;
 };
 
 } // namespace lbdeck

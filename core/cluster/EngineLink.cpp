@@ -18,6 +18,12 @@ qint64 EngineLink::reloads() const
     return m_status.value(u"reloads"_s).toInteger();
 }
 
+QString EngineLink::lastEngineError() const
+{
+    const QJsonArray errors = m_status.value(u"errors"_s).toArray();
+    return errors.isEmpty() ? QString() : errors.last().toString();
+}
+
 void EngineLink::setStatus(QJsonObject status)
 {
     m_status = std::move(status);
@@ -32,6 +38,11 @@ void EngineLink::setStatus(QJsonObject status)
     m_accepted.removeDuplicates();
     m_liveSet = QSet<QString>(m_live.cbegin(), m_live.cend());
     m_acceptedSet = QSet<QString>(m_accepted.cbegin(), m_accepted.cend());
+    m_servedButUnregistered.clear();
+    for (const QString& v : std::as_const(m_live)) {
+        if (!m_acceptedSet.contains(v))
+            m_servedButUnregistered << v;
+    }
     if (!m_reachable) {
         m_reachable = true;
         m_lastError.clear();

@@ -37,6 +37,11 @@ public:
     bool isLive(const QString& value) const { return m_liveSet.contains(value); }
     bool isAccepted(const QString& value) const { return m_acceptedSet.contains(value); }
     qint64 reloads() const;
+    // Servers nginx still runs although etcd no longer gives them: the engine kept the last good
+    // config (an empty upstream, too few backends, a failed check). Empty while nginx follows etcd.
+    const QStringList& servedButUnregistered() const { return m_servedButUnregistered; }
+    // The engine's newest error (it says why it kept the last good config), if any.
+    QString lastEngineError() const;
 
 Q_SIGNALS:
     void updated();
@@ -54,6 +59,7 @@ private:
     QStringList m_accepted;
     QSet<QString> m_liveSet;
     QSet<QString> m_acceptedSet;
+    QStringList m_servedButUnregistered;
     QByteArray m_config;
     QByteArray m_rendered;
     bool m_reachable = false;

@@ -19,7 +19,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
-#include <QSpinBox>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
@@ -129,7 +130,7 @@ void TestBackendsGui::startByClickReachesNginxThenStopRemovesIt()
     QTimer::singleShot(0, this, [] {
         auto* dialog = qobject_cast<StartBackendDialog*>(QApplication::activeModalWidget());
         QVERIFY(dialog);
-        dialog->findChild<QSpinBox*>(u"startPort"_s)->setValue(8003);
+        dialog->findChild<QLineEdit*>(u"startPort"_s)->setText(u"8003"_s);
         QCOMPARE(dialog->findChild<QComboBox*>(u"startNode"_s)->currentText(), u"node-b"_s);
         dialog->accept();
     });
@@ -137,22 +138,30 @@ void TestBackendsGui::startByClickReachesNginxThenStopRemovesIt()
     QTRY_VERIFY(start->isEnabled());
     start->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(backends->model()->rowCount(), 3, 20000);
-    const int row = static_cast<BackendsModel*>(backends->model())->rowOf("/test/apache-8003");
+    // The view shows the model through its filter: rows are the model's, mapped for the view.
+    BackendsModel* model = window.backendsModel();
+    const int row = model->rowOf("/test/apache-8003");
     QVERIFY(row >= 0);
-    QTRY_VERIFY_WITH_TIMEOUT(backends->model()->index(row, 0).data(BackendsModel::ConsistentRole).toBool(),
-                             30000);
-    QCOMPARE(backends->model()->index(row, BackendsModel::Container).data().toString(), u"running"_s);
-    QCOMPARE(backends->model()->index(row, BackendsModel::Registered).data().toString(), u"registered"_s);
-    QCOMPARE(backends->model()->index(row, BackendsModel::Live).data().toString(), u"✔"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(model->index(row, 0).data(BackendsModel::ConsistentRole).toBool(), 30000);
+    QCOMPARE(model->index(row, BackendsModel::Container).data().toString(), u"running"_s);
+    QCOMPARE(model->index(row, BackendsModel::Registered).data().toString(), u"registered"_s);
+    QCOMPARE(model->index(row, BackendsModel::Live).data().toString(), u"✔"_s);
     // And an HTTP request through nginx reaches it.
     QTRY_VERIFY_WITH_TIMEOUT(m_f.spread(9).contains("<h1>Running from Docker on lbdeck: apache-8003</h1>"),
                              10000);
 
     // Stop: select the row, press Stop; it disappears everywhere.
-    backends->selectRow(row);
+    auto* shown = qobject_cast<QSortFilterProxyModel*>(backends->model());
+    QVERIFY(shown);
+    backends->selectRow(shown->mapFromSource(model->index(model->rowOf("/test/apache-8003"), 0)).row());
     auto* stop = window.findChild<QAction*>(u"actionStopBackend"_s);
     QTRY_VERIFY(stop->isEnabled());
+    dialogs::transcript().clear();
+    dialogs::setNextAnswer(QMessageBox::Yes); // the confirmation, with its impact
     stop->trigger();
+    QVERIFY(!dialogs::transcript().isEmpty());
+    QVERIFY2(dialogs::transcript().last().contains(u"2 of 3 servers remain"_s),
+             qPrintable(dialogs::transcript().last()));
     QTRY_COMPARE_WITH_TIMEOUT(backends->model()->rowCount(), 2, 30000);
     QVERIFY(window.upstreamsModel());
     QTRY_VERIFY_WITH_TIMEOUT(

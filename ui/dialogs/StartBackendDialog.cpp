@@ -8,14 +8,30 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSpinBox>
+#include <QRegularExpression>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
 namespace lbdeck {
 
-StartBackendDialog::StartBackendDialog(const QStringList& readyNodes, quint16 suggestedPort,
+Result<quint16> StartBackendDialog::parsePort(const QString& text)
+{
+    const QString t = text.trimmed();
+    if (t.isEmpty())
+        return makeError(ErrorCode::Validation, tr("Enter a port from 1 to 65535."));
+    static const QRegularExpression digits(u"^[0-9]{1,6}$"_s);
+    if (!digits.match(t).hasMatch())
+        return makeError(ErrorCode::Validation,
+                         tr("“%1” is not a port: use digits only, 1 to 65535.").arg(t));
+    const int port = t.toInt();
+    if (port < 1 || port > 65535)
+        return makeError(ErrorCode::Validation, tr("%1 is out of range: a port is 1 to 65535.").arg(t));
+    return quint16(port);
+}
+
+StartBackendDialog::StartBackendDialog(const QList<NodeChoice>& nodes, quint16 suggestedPort,
                                        const QString& image, const QString& namePattern, QWidget* parent)
     : QDialog(parent)
     , m_namePattern(namePattern)
@@ -24,53 +40,100 @@ StartBackendDialog::StartBackendDialog(const QStringList& readyNodes, quint16 su
     setWindowTitle(tr("Start a backend"));
     m_node = new QComboBox(this);
     m_node->setObjectName(u"startNode"_s);
-    m_node->addItems(readyNodes);
-    m_port = new QSpinBox(this);
+    auto* items = new QStandardItemModel(m_node);
+    int firstReady = -1;
+    for (const NodeChoice& n : nodes) {
+        auto* item = new QStandardItem(n.ready ? n.name : tr("%1 — %2").arg(n.name, n.reason));
+        item->setData(n.name, Qt::UserRole);
+        item->setToolTip(n.ready ? tr("Docker on %1 answers").arg(n.name) : n.reason);
+        if (!n.ready)
+            item->setFlags(item->flags() & ~(Qt::ItemIsEnabled | Qt::ItemIsSelectable));
+        else if (firstReady < 0)
+            firstReady = items->rowCount();
+        items->appendRow(item);
+    }
+    m_node->setModel(items);
+    m_node->setCurrentIndex(firstReady);
+    m_port = new QLineEdit(suggestedPort ? QString::number(suggestedPort) : QString(), this);
     m_port->setObjectName(u"startPort"_s);
-    m_port->setRange(1, 65535);
-    m_port->setValue(suggestedPort);
+    m_port->setPlaceholderText(tr("1–65535"));
+    m_portError = new QLabel(this);
+    m_portError->setObjectName(u"startPortError"_s);
+    m_portError->setStyleSheet(u"color: palette(bright-text); background: #b00020; padding: 2px;"_s);
+    m_portError->setWordWrap(true);
     m_image = new QLineEdit(image, this);
     m_image->setObjectName(u"startImage"_s);
     m_preview = new QLabel(this);
+    m_preview->setObjectName(u"startPreview"_s);
     m_preview->setWordWrap(true);
     auto* form = new QFormLayout;
     form->addRow(tr("&Node:"), m_node);
     form->addRow(tr("&Port:"), m_port);
+    form->addRow(QString(), m_portError);
     form->addRow(tr("&Image:"), m_image);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("&Start"));
-    buttons->button(QDialogButtonBox::Ok)->setEnabled(!readyNodes.isEmpty());
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
+    m_ok->setText(tr("&Start"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &StartBackendDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_node, &QComboBox::currentTextChanged, this, &StartBackendDialog::updatePreview);
-    connect(m_port, &QSpinBox::valueChanged, this, &StartBackendDialog::updatePreview);
+    connect(m_node, &QComboBox::currentIndexChanged, this, &StartBackendDialog::validate);
+    connect(m_port, &QLineEdit::textChanged, this, &StartBackendDialog::validate);
+    connect(m_image, &QLineEdit::textChanged, this, &StartBackendDialog::validate);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_preview);
     layout->addWidget(buttons);
-    updatePreview();
+    validate();
 }
 
-void StartBackendDialog::updatePreview()
+void StartBackendDialog::accept()
 {
-    if (m_node->count() == 0) {
-        m_preview->setText(tr("No node is connected: backends start on a node whose Docker engine answers."));
-        return;
-    }
-    m_preview->setText(
-        tr("Starts container <b>%1</b> on %2 and registers it in etcd, as apache@%3.service did.")
-            .arg(m_namePattern.arg(m_port->value()), m_node->currentText())
-            .arg(m_port->value()));
+    validate();
+    if (m_ok->isEnabled())
+        QDialog::accept();
+}
+
+void StartBackendDialog::setFixedPort(quint16 port, const QString& title)
+{
+    m_port->setText(QString::number(port));
+    m_port->setReadOnly(true);
+    setWindowTitle(title);
+    m_ok->setText(tr("&Replace…"));
+    validate();
+}
+
+void StartBackendDialog::validate()
+{
+    const Result<quint16> port = parsePort(m_port->text());
+    m_portError->setVisible(!port);
+    m_portError->setText(port ? QString() : port.error().message);
+    const bool haveNode = m_node->currentIndex() >= 0;
+    const bool haveImage = !image().isEmpty();
+    m_ok->setEnabled(port && haveNode && haveImage);
+    if (!haveNode)
+        m_preview->setText(tr("No node can take a backend now: backends start on a node whose Docker engine "
+                              "answers. The reasons are in the list."));
+    else if (!haveImage)
+        m_preview->setText(tr("Enter the image to run."));
+    else if (port)
+        m_preview->setText(
+            tr("Starts container <b>%1</b> on %2, waits until it answers, then registers it in "
+               "etcd, as apache@%3.service did.")
+                .arg(m_namePattern.arg(*port), node())
+                .arg(*port));
+    else
+        m_preview->clear();
 }
 
 QString StartBackendDialog::node() const
 {
-    return m_node->currentText();
+    return m_node->currentData(Qt::UserRole).toString();
 }
 
 quint16 StartBackendDialog::port() const
 {
-    return quint16(m_port->value());
+    const Result<quint16> p = parsePort(m_port->text());
+    return p ? *p : 0;
 }
 
 QString StartBackendDialog::image() const

@@ -6,6 +6,7 @@
 #include "core/cluster/EngineLink.h"
 #include "core/cluster/NodeInventory.h"
 #include "core/cluster/UpstreamProber.h"
+#include "core/etcd/EtcdLiveness.h"
 
 #include <QApplication>
 #include <QBrush>
@@ -51,6 +52,18 @@ void BackendsModel::setMirror(PrefixMirror* mirror)
         connect(mirror, &PrefixMirror::changed, this, &BackendsModel::applyChanges);
     }
     endResetModel();
+}
+
+void BackendsModel::setLiveness(EtcdLiveness* liveness)
+{
+    m_liveness = liveness;
+    if (!liveness)
+        return;
+    connect(liveness, &EtcdLiveness::staleChanged, this, [this] {
+        if (!m_rows.isEmpty())
+            Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1),
+                               {Qt::ForegroundRole, Qt::ToolTipRole, StaleRole});
+    });
 }
 
 void BackendsModel::setSources(NodeInventory* inventory, EngineLink* engine, UpstreamProber* prober)
@@ -301,6 +314,9 @@ QVariant BackendsModel::data(const QModelIndex& index, int role) const
         break;
     }
     case Qt::ToolTipRole:
+        if (m_liveness && m_liveness->isStale() && fromEtcd(index.column()))
+            return tr("%1 — this is what etcd said last; it may have changed since.")
+                .arg(m_liveness->describe());
         if (!row.problem.isEmpty())
             return u"%1\n%2 — this value is never written into nginx.conf."_s.arg(QString::fromUtf8(row.key),
                                                                                   row.problem);
@@ -310,6 +326,8 @@ QVariant BackendsModel::data(const QModelIndex& index, int role) const
                 .arg(container.name, container.node);
         return QString::fromUtf8(row.key);
     case Qt::ForegroundRole: {
+        if (m_liveness && m_liveness->isStale() && fromEtcd(index.column()))
+            return QBrush(QColor(0x9e, 0x9e, 0x9e));
         const Facts f = facts(row);
         if (!row.problem.isEmpty() || (known && f.running != f.registered))
             return QBrush(QColor(0xd3, 0x2f, 0x2f));
@@ -337,6 +355,16 @@ QVariant BackendsModel::data(const QModelIndex& index, int role) const
         const QString a = address(row);
         return a.isEmpty() ? QVariant() : QVariant(a.section(u':', -1).toInt());
     }
+    case ContainerRole:
+        return container.name;
+    case RunningRole:
+        return container.running;
+    case RegisteredRole:
+        return row.registered;
+    case AddressRole:
+        return address(row);
+    case StaleRole:
+        return m_liveness && m_liveness->isStale() && fromEtcd(index.column());
     default:
         break;
     }

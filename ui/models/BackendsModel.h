@@ -10,6 +10,7 @@
 namespace lbdeck {
 
 class EngineLink;
+class EtcdLiveness;
 class NodeInventory;
 class UpstreamProber;
 
@@ -40,7 +41,12 @@ public:
         ValidRole,
         ConsistentRole,
         NodeRole,
-        PortRole
+        PortRole,
+        ContainerRole,  // the container's name on its node, when Docker has one
+        RunningRole,    // the container runs
+        RegisteredRole, // the key is in etcd
+        AddressRole,    // host:port, registered or published
+        StaleRole       // this cell comes from a source that is stale now
     };
 
     explicit BackendsModel(QObject* parent = nullptr);
@@ -49,6 +55,9 @@ public:
     void setMirror(PrefixMirror* mirror);
     // The other sources of truth; any may be null. Not owned.
     void setSources(NodeInventory* inventory, EngineLink* engine, UpstreamProber* prober);
+    // While etcd is stale, the columns that come from it are greyed out and say since when.
+    void setLiveness(EtcdLiveness* liveness); // Not owned.
+    static bool fromEtcd(int column) { return column == Name || column == Registered || column == Revision; }
     // Applies changes as the mirror reports them, in slices of a few ms (public for tests and
     // benchmarks). Pending changes are applied by the time pendingChanges() is 0.
     void applyChanges(const QList<KvChange>& changes, qint64 revision);
@@ -89,6 +98,7 @@ private:
     QPointer<PrefixMirror> m_mirror;
     QPointer<NodeInventory> m_inventory;
     QPointer<EngineLink> m_engine;
+    QPointer<EtcdLiveness> m_liveness;
     QPointer<UpstreamProber> m_prober;
     QByteArray m_prefix;
     QList<Row> m_rows; // sorted by key

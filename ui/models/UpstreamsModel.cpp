@@ -6,6 +6,7 @@
 #include "core/cluster/UpstreamProber.h"
 
 #include <QApplication>
+#include <QColor>
 #include <QStyle>
 
 #include <algorithm>
@@ -104,6 +105,8 @@ QVariant UpstreamsModel::data(const QModelIndex& index, int role) const
         case Live:
             return row.live ? tr("serving") : tr("not in nginx");
         case Wanted:
+            if (!row.wanted && row.live && m_engine && m_engine->servedButUnregistered().contains(row.server))
+                return tr("not registered — nginx still serves it");
             return row.wanted ? (row.live ? tr("stays") : tr("to add")) : tr("to remove");
         case Health:
             if (!probed)
@@ -124,6 +127,16 @@ QVariant UpstreamsModel::data(const QModelIndex& index, int role) const
         break;
     case HealthyRole:
         return probed && h.ok;
+    case Qt::ToolTipRole:
+        if (index.column() == Wanted && !row.wanted && row.live && m_engine)
+            return tr("etcd no longer holds %1, but nginx still runs the config that has it. The engine "
+                      "says: %2")
+                .arg(row.server, m_engine->lastEngineError());
+        break;
+    case Qt::ForegroundRole:
+        if (index.column() == Wanted && !row.wanted && row.live)
+            return QColor(0xb0, 0x00, 0x20);
+        break;
     default:
         break;
     }
