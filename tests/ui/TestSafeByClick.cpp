@@ -310,6 +310,10 @@ void TestSafeByClick::stoppingTheLastBackendIsConfirmedAndTheOutageShown()
     }());
     auto* status = m_window->findChild<QLabel*>(u"engineStatus"_s);
     QTRY_VERIFY2(status->text().contains(u"still serves 127.0.1.5:8005"_s), qPrintable(status->text()));
+    // And the Config view does not say "nothing is waiting".
+    auto* configBanner = m_window->findChild<QLabel*>(u"configServingBanner"_s);
+    QVERIFY(configBanner);
+    QVERIFY2(configBanner->text().contains(u"127.0.1.5:8005"_s), qPrintable(configBanner->text()));
 
     // Registering a backend again clears the warning.
     QCOMPARE(m_c.put("/test/apache-8002", "127.0.1.2:8002"), QString());

@@ -4,6 +4,7 @@
 
 #include "FilteredTable.h"
 #include "NginxHighlighter.h"
+#include "ServingBanner.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/ConfigExport.h"
 #include "core/cluster/EngineLink.h"
@@ -95,7 +96,10 @@ ConfigView::ConfigView(QWidget* parent)
             [this] { m_ledgerView->scrollToBottom(); });
     tabs->addTab(ledgerSplit, tr("Reload ledger"));
 
+    m_banner = new ServingBanner(this);
+    m_banner->setObjectName(u"configServingBanner"_s);
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_banner);
     layout->addLayout(top);
     layout->addWidget(tabs, 1);
     refresh();
@@ -105,8 +109,10 @@ void ConfigView::setSession(ClusterSession* session)
 {
     m_session = session;
     connect(session, &ClusterSession::opened, this, [this] {
-        if (EngineLink* engine = m_session->engine())
+        if (EngineLink* engine = m_session->engine()) {
             connect(engine, &EngineLink::updated, this, &ConfigView::refresh);
+            m_banner->setEngine(engine);
+        }
         refresh();
     });
 }
@@ -131,12 +137,17 @@ void ConfigView::refresh()
         m_running->setPlainText(QString::fromUtf8(m_shownConfig));
         m_running->verticalScrollBar()->setValue(scroll);
     }
-    if (configChanged || engine->rendered() != m_shownRendered) {
+    const QString kept = ServingBanner::text(engine);
+    if (configChanged || engine->rendered() != m_shownRendered || kept != m_shownKept) {
         m_shownRendered = engine->rendered();
+        m_shownKept = kept;
         const QString diff =
             unifiedDiff(engine->config(), engine->rendered(), u"running"_s, u"next render"_s);
-        m_pending->setPlainText(
-            diff.isEmpty() ? tr("The next render is the running config: nothing is waiting.") : diff);
+        // A refused render is not "nothing waiting": etcd wants a change nginx did not get.
+        m_pending->setPlainText(!diff.isEmpty() ? diff
+                                : !kept.isEmpty()
+                                    ? tr("The engine refused the change etcd asks for: %1").arg(kept)
+                                    : tr("The next render is the running config: nothing is waiting."));
     }
 }
 

@@ -14,6 +14,7 @@ namespace lbdeck {
 
 class ClusterSession;
 class LedgerModel;
+class ServingBanner;
 
 // The config side of the cluster: the nginx.conf the engine put live (highlighted), how the next
 // render differs from it, the reload ledger with each reload's diff, and Export….
@@ -45,6 +46,8 @@ private:
     QPushButton* m_exportBundle;  // Owned (child).
     QByteArray m_shownConfig;
     QByteArray m_shownRendered;
+    QString m_shownKept;
+    ServingBanner* m_banner; // Owned (child).
 };
 
 } // namespace lbdeck
