@@ -408,22 +408,12 @@ void TestBackends::startRefusesWhatIsHeldAndChangesNothing()
 
 void TestBackends::startThatNeverAnswersIsNeverRegistered()
 {
-    // An image that runs but never serves: busybox sleeping instead of httpd.
-    QByteArray out;
-    m_docker.docker({u"rm"_s, u"-f"_s, u"lbdeck-silent-src"_s}, &out);
-    QCOMPARE(m_docker.docker({u"create"_s, u"--name"_s, u"lbdeck-silent-src"_s, DockerDaemon::backendImage()},
-                             &out),
-             QString());
-    QCOMPARE(m_docker.docker({u"commit"_s, u"--change"_s, u"CMD [\"/bin/busybox\",\"sleep\",\"600\"]"_s,
-                              u"lbdeck-silent-src"_s, u"lbdeck/silent:test"_s},
-                             &out),
-             QString());
-    m_docker.docker({u"rm"_s, u"-f"_s, u"lbdeck-silent-src"_s}, &out);
+    QCOMPARE(m_docker.buildSilentImage(), QString());
 
     NodeConnection* node = unixNode(u"local"_s, u"127.0.1.33"_s);
     QTRY_COMPARE(node->state(), NodeConnection::State::Ready);
     BackendService service(m_client.get(), "/silent/",
-                           BackendDefaults{u"lbdeck/silent:test"_s, 80, u"apache-%1"_s},
+                           BackendDefaults{DockerDaemon::silentImage(), 80, u"apache-%1"_s},
                            OperationJournal(m_dir.filePath(u"journal-silent.json"_s)));
     service.setAdmissionTimeout(std::chrono::seconds(2));
     const quint16 port = freePort();

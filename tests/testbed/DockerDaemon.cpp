@@ -167,6 +167,15 @@ QString DockerDaemon::buildBackendImage()
     return importRootfs(rootfs, backendImage(), cmd);
 }
 
+QString DockerDaemon::buildSilentImage()
+{
+    const QString rootfs = m_dir.path() + u"/rootfs-silent"_s;
+    QDir().mkpath(rootfs + u"/tmp"_s);
+    if (!copyFile(u"/bin/busybox"_s, rootfs + u"/bin/busybox"_s))
+        return u"cannot copy /bin/busybox (install busybox-static)"_s;
+    return importRootfs(rootfs, silentImage(), uR"(["/bin/busybox","sleep","600"])"_s);
+}
+
 QString DockerDaemon::buildNginxImage()
 {
     const QString rootfs = m_dir.path() + u"/rootfs-nginx"_s;

@@ -30,6 +30,9 @@ public:
     // (from $LBDECK_BACKEND, else the hostname). Built once per daemon.
     static QString backendImage() { return QStringLiteral("lbdeck/backend:test"); }
     QString buildBackendImage();
+    // A backend that runs but never answers (busybox sleeps instead of serving): for admission.
+    static QString silentImage() { return QStringLiteral("lbdeck/silent:test"); }
+    QString buildSilentImage();
     // nginx from the host's package files (binary, its libraries, /etc/nginx), offline.
     static QString nginxImage() { return QStringLiteral("lbdeck/nginx:test"); }
     QString buildNginxImage();

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void startIsRefusedWhereTheBackendOrThePortIsHeld();
     void portFieldRefusesAndNodesSayWhyTheyCannot();
+    void aStartThatNeverAnswersIsNeverRouted();
     void twoDeletesAfterOneConfirmationStopOnlyOne();
     void stoppingTheLastBackendIsConfirmedAndTheOutageShown();
     void etcdDownMarksWhatCameFromItStaleUntilItIsBack();
@@ -56,7 +57,7 @@ private Q_SLOTS:
 
 private:
     // Opens Start backend…, fills it in and presses Start; the operation runs to its end.
-    void startByDialog(const QString& node, quint16 port);
+    void startByDialog(const QString& node, quint16 port, const QString& image = {});
     bool waitIdle(int timeoutMs = 40000);
     int row(const QByteArray& key) const { return m_window->backendsModel()->rowOf(key); }
     QByteArray inspect(const QString& container, const QString& format) const;
@@ -135,14 +136,16 @@ bool TestSafeByClick::waitIdle(int timeoutMs)
     return QTest::qWaitFor([box] { return !box->isVisible(); }, timeoutMs);
 }
 
-void TestSafeByClick::startByDialog(const QString& node, quint16 port)
+void TestSafeByClick::startByDialog(const QString& node, quint16 port, const QString& image)
 {
-    QTimer::singleShot(0, this, [node, port] {
+    QTimer::singleShot(0, this, [node, port, image] {
         auto* dialog = qobject_cast<StartBackendDialog*>(QApplication::activeModalWidget());
         QVERIFY(dialog);
         auto* nodes = dialog->findChild<QComboBox*>(u"startNode"_s);
         nodes->setCurrentIndex(nodes->findData(node, Qt::UserRole));
         dialog->findChild<QLineEdit*>(u"startPort"_s)->setText(QString::number(port));
+        if (!image.isEmpty())
+            dialog->findChild<QLineEdit*>(u"startImage"_s)->setText(image);
         QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok),
                           Qt::LeftButton);
     });
@@ -235,6 +238,62 @@ void TestSafeByClick::portFieldRefusesAndNodesSayWhyTheyCannot()
     QVERIFY(waitIdle());
     QCOMPARE(m_window->backendsModel()->rowCount(), rows);
     QVERIFY(inspect(u"apache-8009"_s, u"{{.Id}}"_s).isEmpty());
+}
+
+void TestSafeByClick::aStartThatNeverAnswersIsNeverRouted()
+{
+    QCOMPARE(m_c.docker.buildSilentImage(), QString());
+    m_session->backendService()->setAdmissionTimeout(std::chrono::seconds(3));
+    const QString address = u"127.0.1.5:8021"_s;
+
+    // Everything nginx is told, and everything etcd holds, from before the start to after it.
+    bool routed = false;
+    EngineLink* engine = m_session->engine();
+    QMetaObject::Connection sample = connect(engine, &EngineLink::updated, this, [&] {
+        routed =
+            routed || engine->liveValues().contains(address) || engine->acceptedValues().contains(address);
+    });
+    auto snap = await<KvSnapshot>(
+        [&](QObject* ctx, Callback<KvSnapshot> cb) { m_session->etcd()->getPrefix("/test/", ctx, cb); });
+    VERIFY_OK(snap);
+    QList<WatchEvent> history;
+    EtcdWatch* watch = m_session->etcd()->watchPrefix("/test/", snap->revision + 1, this);
+    connect(watch, &EtcdWatch::eventsReceived, this,
+            [&history](const QList<WatchEvent>& e, qint64) { history += e; });
+    auto poll = new QTimer(this);
+    connect(poll, &QTimer::timeout, engine, &EngineLink::refresh);
+    poll->start(50);
+
+    dialogs::transcript().clear();
+    dialogs::setNextAnswer(QMessageBox::Ok); // the failure's warning
+    startByDialog(u"node-c"_s, 8021, DockerDaemon::silentImage());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialogs::transcript().isEmpty(), 20000);
+    QVERIFY2(dialogs::transcript().last().contains(u"did not answer within 3 s"_s),
+             qPrintable(dialogs::transcript().last()));
+    QTRY_VERIFY(inspect(u"apache-8021"_s, u"{{.Id}}"_s).isEmpty()); // rolled back
+
+    // A put written afterwards: once the watch has it, it has delivered all before it.
+    QCOMPARE(m_c.put("/test/apache-8002", "127.0.1.2:8002"), QString());
+    QTRY_VERIFY(std::any_of(history.cbegin(), history.cend(),
+                            [](const WatchEvent& e) { return e.kv.key == "/test/apache-8002"; }));
+    for (const WatchEvent& e : std::as_const(history))
+        QVERIFY2(e.kv.value != address.toUtf8(), e.kv.key.constData());
+    QVERIFY(!routed);
+
+    // And nginx sends nothing there: a listener on the address sees no connection while requests
+    // go through the balancer.
+    QTcpServer listener;
+    QVERIFY(listener.listen(QHostAddress(u"127.0.1.5"_s), 8021));
+    int connections = 0;
+    connect(&listener, &QTcpServer::newConnection, this, [&connections] { ++connections; });
+    const QMap<QByteArray, int> spread = m_c.f.spread(20);
+    QVERIFY2(!spread.contains("error"), qPrintable(QString::number(spread.value("error"))));
+    QTest::qWait(200);
+    QCOMPARE(connections, 0);
+    disconnect(sample);
+    delete poll;
+    delete watch;
+    m_session->backendService()->setAdmissionTimeout(std::chrono::seconds(15));
 }
 
 void TestSafeByClick::twoDeletesAfterOneConfirmationStopOnlyOne()
