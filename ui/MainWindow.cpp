@@ -408,7 +408,9 @@ void MainWindow::updateStatus()
                            ? QString()
                            : tr(" — nginx still serves %1")
                                  .arg(engine->servedButUnregistered().join(u", "_s)))
-                : tr("engine unreachable: %1").arg(engine->lastError()));
+                : tr("engine unreachable since %1: %2")
+                      .arg(engine->unreachableSince().toLocalTime().toString(u"HH:mm:ss"_s),
+                           engine->lastError()));
     } else {
         m_engineStatus->setText(tr("engine: none configured"));
     }

@@ -45,6 +45,7 @@ void EngineLink::setStatus(QJsonObject status)
     }
     if (!m_reachable) {
         m_reachable = true;
+        m_unreachableSince = {};
         m_lastError.clear();
         Q_EMIT reachabilityChanged(true, QString());
     }
@@ -54,6 +55,8 @@ void EngineLink::setStatus(QJsonObject status)
 void EngineLink::setUnreachable(const QString& error)
 {
     const bool changed = m_reachable || m_lastError != error;
+    if (m_reachable || !m_unreachableSince.isValid())
+        m_unreachableSince = QDateTime::currentDateTimeUtc();
     m_reachable = false;
     m_lastError = error;
     if (changed)

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #pragma once
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QObject>
 #include <QSet>
@@ -22,6 +23,8 @@ public:
 
     bool isReachable() const { return m_reachable; }
     const QString& lastError() const { return m_lastError; }
+    // When the link stopped answering (invalid while reachable).
+    const QDateTime& unreachableSince() const { return m_unreachableSince; }
     const QJsonObject& status() const { return m_status; }
     // The config the engine last put live, as nginx runs it.
     const QByteArray& config() const { return m_config; }
@@ -63,6 +66,7 @@ private:
     QByteArray m_config;
     QByteArray m_rendered;
     bool m_reachable = false;
+    QDateTime m_unreachableSince;
     QString m_lastError;
 };
 

@@ -32,6 +32,8 @@ void NodeConnection::setAskpassServer(AskpassServer* server)
 
 void NodeConnection::setState(State state, const QString& detail)
 {
+    if (state != m_state)
+        m_stateSince = QDateTime::currentDateTimeUtc();
     m_state = state;
     m_detail = detail;
     Q_EMIT stateChanged(state, detail);

@@ -7,6 +7,7 @@
 #include "core/ssh/SshTunnelOptions.h"
 #include "core/util/Result.h"
 
+#include <QDateTime>
 #include <QObject>
 
 namespace lbdeck {
@@ -39,6 +40,8 @@ public:
 
     const NodeProfile& profile() const { return m_node; }
     State state() const { return m_state; }
+    // When the link entered its current state (a failed link says since when).
+    const QDateTime& stateSince() const { return m_stateSince; }
     const QString& detail() const { return m_detail; }
     // Ready: the client to talk to this node's Docker engine. Owned.
     DockerClient* docker() const { return m_docker; }
@@ -62,6 +65,7 @@ private:
     DockerClient* m_docker = nullptr;   // Owned (child).
     DockerVersion m_version;
     State m_state = State::Idle;
+    QDateTime m_stateSince = QDateTime::currentDateTimeUtc();
     QString m_detail;
 };
 

@@ -81,9 +81,10 @@ QVariant NodesModel::data(const QModelIndex& index, int role) const
             case NodeConnection::State::Ready:
                 return node->tunnel() ? tr("connected (SSH tunnel)") : tr("connected");
             case NodeConnection::State::Connecting:
-                return tr("connecting…");
+                return tr("connecting… since %1")
+                    .arg(node->stateSince().toLocalTime().toString(u"HH:mm:ss"_s));
             case NodeConnection::State::Failed:
-                return tr("failed");
+                return tr("failed since %1").arg(node->stateSince().toLocalTime().toString(u"HH:mm:ss"_s));
             case NodeConnection::State::Idle:
                 return tr("idle");
             }
