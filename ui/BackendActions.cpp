@@ -3,6 +3,7 @@
 #include "BackendActions.h"
 
 #include "Dialogs.h"
+#include "core/cluster/BackendAddress.h"
 #include "core/cluster/BackendOperation.h"
 #include "core/cluster/BackendService.h"
 #include "core/cluster/ClusterSession.h"
@@ -168,7 +169,7 @@ QList<BackendActions::Target> BackendActions::selectedTargets(bool quiet)
         QString nodeName = row.data(BackendsModel::NodeRole).toString();
         if (nodeName.isEmpty()) {
             // Not seen in Docker: the node that publishes on the key's address.
-            const QString host = t.address.section(u':', 0, -2);
+            const QString host = BackendAddress::hostOf(t.address.toUtf8());
             for (NodeConnection* n : m_session->nodes()) {
                 if (n->profile().publishAddress == host)
                     nodeName = n->profile().name;

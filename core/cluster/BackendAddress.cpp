@@ -132,6 +132,17 @@ bool isDnsName(QByteArrayView host, QString& why)
 
 } // namespace
 
+QString BackendAddress::join(const QString& host, quint16 port)
+{
+    return host.contains(u':') ? u"[%1]:%2"_s.arg(host).arg(port) : u"%1:%2"_s.arg(host).arg(port);
+}
+
+QString BackendAddress::hostOf(QByteArrayView value)
+{
+    const Result<BackendAddress> a = parse(value);
+    return a ? a->host : QString();
+}
+
 QString BackendAddress::toString() const
 {
     if (kind == Kind::IPv6)

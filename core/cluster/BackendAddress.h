@@ -31,6 +31,10 @@ struct BackendAddress
 
     static constexpr qsizetype MaxLength = 261; // 253-byte DNS name, ':', 5 digits, or [IPv6]:port
     static Result<BackendAddress> parse(QByteArrayView value);
+    // "127.0.1.3", 8001 -> "127.0.1.3:8001"; "::1", 8001 -> "[::1]:8001".
+    static QString join(const QString& host, quint16 port);
+    // The host of a value as registered, without brackets; empty when it is not an address.
+    static QString hostOf(QByteArrayView value);
 };
 
 } // namespace lbdeck

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "BackendService.h"
 
+#include "BackendAddress.h"
 #include "BackendOperation.h"
 #include "EngineLink.h"
 #include "ListenerProbe.h"
@@ -66,7 +67,7 @@ void BackendService::setNodes(const QList<NodeConnection*>& nodes)
 
 QString BackendService::holderOf(const QString& address) const
 {
-    const QString host = address.section(u':', 0, -2);
+    const QString host = BackendAddress::hostOf(address.toUtf8());
     for (const QPointer<NodeConnection>& n : m_nodes) {
         if (n && n->profile().publishAddress == host)
             return n->profile().name;
@@ -79,7 +80,7 @@ void BackendService::addStartChecks(BackendOperation* op, NodeConnection* node, 
     const QString name = containerName(port);
     const QByteArray key = keyOf(port);
     const QString host = node->profile().publishAddress;
-    const QString address = u"%1:%2"_s.arg(host).arg(port);
+    const QString address = BackendAddress::join(host, port);
     QPointer<BackendService> self(this);
     QPointer<NodeConnection> n(node);
     auto stale = std::make_shared<bool>(false);
@@ -216,7 +217,7 @@ BackendOperation* BackendService::start(NodeConnection* node, quint16 port, cons
     const QString name = containerName(port);
     const QByteArray key = keyOf(port);
     const QString host = node->profile().publishAddress;
-    const QString address = u"%1:%2"_s.arg(host).arg(port);
+    const QString address = BackendAddress::join(host, port);
     auto* op = new BackendOperation(u"Start %1 on %2"_s.arg(name, node->profile().name), this);
     QPointer<NodeConnection> n(node);
     QPointer<BackendService> self(this);
@@ -315,7 +316,7 @@ void BackendService::addUnregisterStep(BackendOperation* op, NodeConnection* nod
                                                  [&](const KeyValue& k) { return k.key == key; });
                     // Not registered, or registered for another node: the key is not this stop's to
                     // delete.
-                    if (kv == snap->kvs.cend() || QString::fromUtf8(kv->value).section(u':', 0, -2) != host)
+                    if (kv == snap->kvs.cend() || BackendAddress::hostOf(kv->value) != host)
                         return done({});
                     if (!self || !self->m_etcd)
                         return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
@@ -398,7 +399,7 @@ BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 por
 {
     const QString name = containerName(port);
     const QByteArray key = keyOf(port);
-    const QString address = u"%1:%2"_s.arg(node->profile().publishAddress).arg(port);
+    const QString address = BackendAddress::join(node->profile().publishAddress, port);
     auto* op = new BackendOperation(u"Drain and stop %1 on %2"_s.arg(name, node->profile().name), this);
     QPointer<BackendService> self(this);
     QPointer<EngineLink> link(engine);

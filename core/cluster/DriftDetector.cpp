@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "DriftDetector.h"
 
+#include "BackendAddress.h"
 #include "BackendService.h"
 #include "NodeConnection.h"
 #include "core/docker/DockerClient.h"
@@ -17,7 +18,7 @@ QString publishedAddress(const ContainerSummary& c)
 {
     for (const PortBinding& p : c.ports) {
         if (p.hostPort != 0)
-            return u"%1:%2"_s.arg(p.hostIp, QString::number(p.hostPort));
+            return BackendAddress::join(p.hostIp, p.hostPort);
     }
     return QString();
 }
@@ -122,7 +123,7 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
         auto pointsAt = [&](const QByteArray& key, const QString& node) {
             const auto kv = state->keys.constFind(key);
             return kv != state->keys.cend() &&
-                   QString::fromUtf8(kv->first).section(u':', 0, -2) == state->nodeAddress.value(node);
+                   BackendAddress::hostOf(kv->first) == state->nodeAddress.value(node);
         };
         // A journal entry is a half-done stop only while the key is gone and the container is not;
         // anything else means the stop never began (a failed unregister) or has finished since.
@@ -153,7 +154,7 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
             if (running.contains(it.key()) || interrupted.contains(it.key()))
                 continue;
             // Only keys that point at one of our nodes are ours to judge.
-            const QString host = QString::fromUtf8(it->first).section(u':', 0, -2);
+            const QString host = BackendAddress::hostOf(it->first);
             for (auto n = state->nodeAddress.cbegin(); n != state->nodeAddress.cend(); ++n) {
                 if (!n.value().isEmpty() && n.value() == host)
                     drift.append({DriftItem::Kind::NotRunning,

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "NodeInventory.h"
 
+#include "BackendAddress.h"
 #include "BackendService.h"
 #include "NodeConnection.h"
 #include "core/docker/DockerClient.h"
@@ -100,7 +101,7 @@ void NodeInventory::refreshNode(NodeConnection* node)
             b.key = key;
             for (const PortBinding& p : c.ports) {
                 if (p.hostPort)
-                    b.published = u"%1:%2"_s.arg(p.hostIp).arg(p.hostPort);
+                    b.published = BackendAddress::join(p.hostIp, p.hostPort);
             }
             // Not running, Docker publishes nothing: the address it was started with says where.
             if (b.published.isEmpty())

@@ -14,6 +14,8 @@ private Q_SLOTS:
     void accepted();
     void rejected_data();
     void rejected();
+    void joinAndHostOfRoundTrip_data();
+    void joinAndHostOfRoundTrip();
 };
 
 void TestBackendAddress::accepted_data()
@@ -83,6 +85,25 @@ void TestBackendAddress::rejected()
     QVERIFY(!a.ok());
     QCOMPARE(a.error().code, ErrorCode::Validation);
     QVERIFY2(a.error().message.contains(reason), qPrintable(a.error().message));
+}
+
+void TestBackendAddress::joinAndHostOfRoundTrip_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QString>("joined");
+    QTest::newRow("ipv4") << QStringLiteral("127.0.1.3") << QStringLiteral("127.0.1.3:8001");
+    QTest::newRow("ipv6") << QStringLiteral("::1") << QStringLiteral("[::1]:8001");
+    QTest::newRow("ipv6 long") << QStringLiteral("fd00::17") << QStringLiteral("[fd00::17]:8001");
+    QTest::newRow("name") << QStringLiteral("backend.local") << QStringLiteral("backend.local:8001");
+}
+
+void TestBackendAddress::joinAndHostOfRoundTrip()
+{
+    QFETCH(QString, host);
+    QFETCH(QString, joined);
+    QCOMPARE(BackendAddress::join(host, 8001), joined);
+    QCOMPARE(BackendAddress::hostOf(joined.toUtf8()), host);
+    QCOMPARE(BackendAddress::hostOf("not an address; {"), QString());
 }
 
 QTEST_GUILESS_MAIN(TestBackendAddress)
