@@ -65,11 +65,11 @@ ClusterProfile GuiCluster::profile(const QString& name) const
     return p;
 }
 
-SshTunnelOptions GuiCluster::sshOptions() const
+SshTunnelOptions GuiCluster::sshOptions(const QString& knownHosts) const
 {
     SshTunnelOptions o;
     o.identityFile = ssh.clientKey();
-    o.appKnownHostsFile = dir.filePath(u"known_hosts"_s);
+    o.appKnownHostsFile = knownHosts.isEmpty() ? dir.filePath(u"known_hosts"_s) : knownHosts;
     o.userKnownHostsFile = dir.filePath(u"user_known_hosts"_s);
     o.runtimeDirectory = dir.path();
     o.extraArgs = {u"-F"_s, u"/dev/null"_s};

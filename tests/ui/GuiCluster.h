@@ -29,8 +29,8 @@ struct GuiCluster
     ClusterProfile profile(const QString& name) const;
     NodeProfile sshNode(const QString& name, const QString& publish) const;
     NodeProfile unixNode(const QString& name, const QString& publish) const;
-    // known_hosts holding the test sshd's key, as an operator's approval records it.
-    SshTunnelOptions sshOptions() const;
+    // knownHosts empty: a file holding the test sshd's key, as an operator's approval records it.
+    SshTunnelOptions sshOptions(const QString& knownHosts = {}) const;
     QString put(const QByteArray& key, const QByteArray& value) const;
     QString remove(const QByteArray& key) const;
 };

@@ -2,13 +2,10 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 // Starting and stopping a backend by click, against the whole test bed: etcd, an engine inside the
 // app driving a real nginx, and a node reached over ssh:// (sshd + dockerd).
+#include "GuiCluster.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/NodeConnection.h"
-#include "core/etcd/EtcdV3Client.h"
-#include "tests/engine/EngineFixture.h"
 #include "tests/support/Await.h"
-#include "tests/testbed/DockerDaemon.h"
-#include "tests/testbed/SshServer.h"
 #include "ui/Dialogs.h"
 #include "ui/MainWindow.h"
 #include "ui/dialogs/StartBackendDialog.h"
@@ -40,14 +37,7 @@ private Q_SLOTS:
     void unknownHostKeyShowsFingerprintAndNoWritesNothing();
 
 private:
-    ClusterProfile profile(const QString& name) const;
-    SshTunnelOptions sshOptions(const QString& knownHosts) const;
-
-    EngineFixture m_f;
-    DockerDaemon m_docker;
-    SshServer m_ssh;
-    QTemporaryDir m_dir;
-    QString m_engineToml;
+    GuiCluster m_c;
 };
 
 void TestBackendsGui::initTestCase()
@@ -55,65 +45,13 @@ void TestBackendsGui::initTestCase()
     if (!isRoot())
         QSKIP("dockerd needs root; CI runs this as root");
     QStandardPaths::setTestModeEnabled(true);
-    QCOMPARE(m_f.start(), QString());
-    QCOMPARE(m_docker.start(), QString());
-    QCOMPARE(m_docker.buildBackendImage(), QString());
-    QCOMPARE(m_ssh.start(), QString());
-    EtcdConfig c;
-    c.endpoints = {m_f.etcd.clientUrl()};
-    EtcdV3Client etcd(c);
-    VERIFY_OK(await<qint64>([&](QObject* ctx, Callback<qint64> cb) {
-        etcd.put("/test/apache-8001", "127.0.1.3:8001", 0, ctx, cb);
-    }));
-    VERIFY_OK(await<qint64>([&](QObject* ctx, Callback<qint64> cb) {
-        etcd.put("/test/apache-8002", "127.0.1.2:8002", 0, ctx, cb);
-    }));
-    const EngineConfig e = m_f.engineConfig();
-    m_engineToml = m_dir.filePath(u"engine.toml"_s);
-    QFile toml(m_engineToml);
-    QVERIFY(toml.open(QIODevice::WriteOnly));
-    toml.write(
-        u"[etcd]\nendpoints = [\"%1\"]\n[engine]\nstatus_listen = \"\"\n[nginx]\ndest = \"%2\"\nprefix = "
-        u"\"%3\"\n"
-        u"pid_file = \"%4\"\ntemp_dir = \"%5\"\nlisten = \"%6\"\nstatus_listen = \"%7\"\nuser = \"root\"\n"_s
-            .arg(m_f.etcd.clientUrl(), e.nginx.dest, e.nginx.prefix, e.nginx.pidFile, e.nginx.tempDir,
-                 e.nginx.listen, e.nginx.statusListen)
-            .toUtf8());
-}
-
-ClusterProfile TestBackendsGui::profile(const QString& name) const
-{
-    ClusterProfile p;
-    p.name = name;
-    p.etcd.endpoints = {m_f.etcd.clientUrl()};
-    p.nodes = {{u"node-b"_s, u"127.0.1.4"_s,
-                u"ssh://%1@127.0.0.1:%2%3"_s.arg(m_ssh.user()).arg(m_ssh.port()).arg(m_docker.socketPath())}};
-    p.backends.image = DockerDaemon::backendImage();
-    p.balancer.engine = BalancerProfile::Engine::Embedded;
-    p.balancer.engineConfigFile = m_engineToml;
-    return p;
-}
-
-SshTunnelOptions TestBackendsGui::sshOptions(const QString& knownHosts) const
-{
-    SshTunnelOptions o;
-    o.identityFile = m_ssh.clientKey();
-    o.appKnownHostsFile = knownHosts;
-    o.userKnownHostsFile = m_dir.filePath(u"user_known_hosts"_s);
-    o.runtimeDirectory = m_dir.path();
-    o.extraArgs = {u"-F"_s, u"/dev/null"_s};
-    return o;
+    QCOMPARE(m_c.start(), QString());
 }
 
 void TestBackendsGui::startByClickReachesNginxThenStopRemovesIt()
 {
-    const QString knownHosts = m_dir.filePath(u"known_hosts"_s);
-    QFile kh(knownHosts);
-    QVERIFY(kh.open(QIODevice::WriteOnly));
-    kh.write(m_ssh.knownHostsLine().toUtf8() + '\n');
-    kh.close();
-    ClusterSession session(profile(u"gui"_s));
-    session.setSshOptions(sshOptions(knownHosts));
+    ClusterSession session(m_c.profile(u"gui"_s));
+    session.setSshOptions(m_c.sshOptions());
     MainWindow window;
     window.setSession(&session);
     window.show();
@@ -147,7 +85,7 @@ void TestBackendsGui::startByClickReachesNginxThenStopRemovesIt()
     QCOMPARE(model->index(row, BackendsModel::Registered).data().toString(), u"registered"_s);
     QCOMPARE(model->index(row, BackendsModel::Live).data().toString(), u"✔"_s);
     // And an HTTP request through nginx reaches it.
-    QTRY_VERIFY_WITH_TIMEOUT(m_f.spread(9).contains("<h1>Running from Docker on lbdeck: apache-8003</h1>"),
+    QTRY_VERIFY_WITH_TIMEOUT(m_c.f.spread(9).contains("<h1>Running from Docker on lbdeck: apache-8003</h1>"),
                              10000);
 
     // Stop: select the row, press Stop; it disappears everywhere.
@@ -174,19 +112,19 @@ void TestBackendsGui::startByClickReachesNginxThenStopRemovesIt()
         }(),
         20000);
     QByteArray names;
-    m_docker.docker({u"ps"_s, u"-a"_s, u"--format"_s, u"{{.Names}}"_s}, &names);
+    m_c.docker.docker({u"ps"_s, u"-a"_s, u"--format"_s, u"{{.Names}}"_s}, &names);
     QVERIFY(!names.contains("apache-8003"));
-    QCOMPARE(m_f.spread(10).keys(), (QList<QByteArray>{"backend 8001", "backend 8002"}));
+    QCOMPARE(m_c.f.spread(10).keys(), (QList<QByteArray>{"backend 8001", "backend 8002"}));
 }
 
 void TestBackendsGui::unknownHostKeyShowsFingerprintAndNoWritesNothing()
 {
-    const QString fresh = m_dir.filePath(u"fresh_known_hosts"_s);
-    ClusterProfile p = profile(u"untrusted"_s);
+    const QString fresh = m_c.dir.filePath(u"fresh_known_hosts"_s);
+    ClusterProfile p = m_c.profile(u"untrusted"_s);
     p.balancer.engine = BalancerProfile::Engine::Remote; // no engine needed here
     p.balancer.engineConfigFile.clear();
     ClusterSession session(p);
-    session.setSshOptions(sshOptions(fresh));
+    session.setSshOptions(m_c.sshOptions(fresh));
     MainWindow window;
     window.setSession(&session);
     window.show();
@@ -194,7 +132,7 @@ void TestBackendsGui::unknownHostKeyShowsFingerprintAndNoWritesNothing()
     dialogs::setNextAnswer(QMessageBox::No);
     session.open();
     QTRY_VERIFY_WITH_TIMEOUT(!dialogs::transcript().isEmpty(), 20000);
-    QVERIFY2(dialogs::transcript().last().contains(m_ssh.hostKeyFingerprint()),
+    QVERIFY2(dialogs::transcript().last().contains(m_c.ssh.hostKeyFingerprint()),
              qPrintable(dialogs::transcript().last()));
     QTRY_COMPARE(session.nodes().first()->state(), NodeConnection::State::Failed);
     QVERIFY(!QFile::exists(fresh) || QFileInfo(fresh).size() == 0);
