@@ -145,11 +145,15 @@ void BackendService::addStartChecks(BackendOperation* op, NodeConnection* node, 
                                 const bool running = c.state == u"running"_s;
                                 const QString cname = c.names.value(0);
                                 const bool ours = c.labels.value(keyLabel).toUtf8() == key;
+                                // One Docker engine may serve several nodes: the node that started
+                                // it is the holder to name.
+                                const QString holder =
+                                    c.labels.value(QString::fromLatin1(LabelNode), nodeName);
                                 if (target && cname == name) {
                                     if (running)
                                         refuse(makeError(
                                             ErrorCode::Conflict,
-                                            u"%1 already runs on %2 (%3)"_s.arg(name, nodeName, c.status)));
+                                            u"%1 already runs on %2 (%3)"_s.arg(name, holder, c.status)));
                                     else if (ours)
                                         *stale = true; // an exited leftover of ours: removed below
                                     else
@@ -161,7 +165,7 @@ void BackendService::addStartChecks(BackendOperation* op, NodeConnection* node, 
                                     refuse(makeError(
                                         ErrorCode::Conflict,
                                         u"%1 already runs on %2: stop it there first, or use Replace…"_s.arg(
-                                            name, nodeName)));
+                                            name, holder)));
                                 }
                                 if (!target || !running)
                                     continue;
