@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#include "TrafficCounters.h"
+
+#include <algorithm>
+
+namespace lbdeck::traffic {
+
+TrafficCounters::TrafficCounters(std::size_t flowCapacity)
+    : m_flows(flowCapacity)
+{}
+
+void TrafficCounters::setUpstreams(const std::vector<IpEndpoint>& upstreams)
+{
+    for (UpstreamRow& r : m_rows) {
+        const bool wanted = std::find(upstreams.begin(), upstreams.end(), r.endpoint) != upstreams.end();
+        if (wanted)
+            r.state = RowState::Registered;
+        else if (r.state == RowState::Registered || r.state == RowState::Draining)
+            r.state = r.open > 0 ? RowState::Draining : RowState::Left;
+    }
+    for (const IpEndpoint& e : upstreams) {
+        if (m_index.count(e) != 0)
+            continue;
+        UpstreamRow r;
+        r.key = endpointKey(e);
+        r.endpoint = e;
+        m_index.emplace(e, static_cast<int>(m_rows.size()));
+        m_rows.push_back(std::move(r));
+    }
+    rebuildPorts();
+}
+
+void TrafficCounters::rebuildPorts()
+{
+    m_portInRange.reset();
+    for (const UpstreamRow& r : m_rows)
+        if (r.state == RowState::Registered || r.state == RowState::Draining)
+            m_portInRange.set(r.endpoint.port);
+}
+
+std::vector<std::uint16_t> TrafficCounters::ports() const
+{
+    std::vector<std::uint16_t> out;
+    for (std::size_t p = 0; p < m_portInRange.size(); ++p)
+        if (m_portInRange.test(p))
+            out.push_back(static_cast<std::uint16_t>(p));
+    return out;
+}
+
+const UpstreamRow* TrafficCounters::row(const std::string& key) const
+{
+    for (const UpstreamRow& r : m_rows)
+        if (r.key == key)
+            return &r;
+    return nullptr;
+}
+
+int TrafficCounters::rowFor(const IpEndpoint& e)
+{
+    const auto it = m_index.find(e);
+    if (it != m_index.end()) {
+        UpstreamRow& r = m_rows[static_cast<std::size_t>(it->second)];
+        if (r.state != RowState::Left)
+            return it->second;
+        if (!m_portInRange.test(e.port))
+            return -1;
+        r.state = RowState::Unregistered;
+        return it->second;
+    }
+    if (!m_portInRange.test(e.port))
+        return -1;
+    UpstreamRow r;
+    r.key = endpointKey(e);
+    r.endpoint = e;
+    r.state = RowState::Unregistered;
+    const int index = static_cast<int>(m_rows.size());
+    m_index.emplace(e, index);
+    m_rows.push_back(std::move(r));
+    return index;
+}
+
+void TrafficCounters::settleClosed(UpstreamRow& r)
+{
+    --r.open;
+    if (r.open == 0 && r.state == RowState::Draining) {
+        r.state = RowState::Left;
+        rebuildPorts();
+    }
+}
+
+void TrafficCounters::close(Flow* flow)
+{
+    UpstreamRow& r = m_rows[static_cast<std::size_t>(flow->row)];
+    m_flows.erase(flow);
+    settleClosed(r);
+}
+
+std::size_t TrafficCounters::expireIdle(std::uint64_t nowUs, std::uint64_t idleUs)
+{
+    const std::size_t n = m_flows.eraseIf([&](const Flow& f) {
+        if (f.lastSeenUs + idleUs > nowUs)
+            return false;
+        settleClosed(m_rows[static_cast<std::size_t>(f.row)]);
+        return true;
+    });
+    m_expired += n;
+    return n;
+}
+
+void TrafficCounters::count(const TcpPacket& p, std::uint64_t timeUs)
+{
+    Direction dir = Direction::ToBackend;
+    int index = rowFor(p.dst);
+    if (index < 0) {
+        index = rowFor(p.src);
+        dir = Direction::FromBackend;
+    }
+    if (index < 0) {
+        ++m_unmatched;
+        return;
+    }
+    UpstreamRow& r = m_rows[static_cast<std::size_t>(index)];
+    DirectionCounters& c = r.direction[static_cast<int>(dir)];
+    ++c.packets;
+    c.bytes += p.ipLength;
+    const bool syn = (p.flags & tcpflag::Syn) != 0;
+    const bool ack = (p.flags & tcpflag::Ack) != 0;
+    const bool fin = (p.flags & tcpflag::Fin) != 0;
+    const bool rst = (p.flags & tcpflag::Rst) != 0;
+    c.syn += syn ? 1 : 0;
+    c.fin += fin ? 1 : 0;
+    c.rst += rst ? 1 : 0;
+
+    const IpEndpoint& server = dir == Direction::ToBackend ? p.dst : p.src;
+    const IpEndpoint& client = dir == Direction::ToBackend ? p.src : p.dst;
+    Flow* flow = m_flows.find(client, server);
+    if (flow == nullptr) {
+        if (!(syn && !ack && dir == Direction::ToBackend))
+            return; // flows start at a SYN; the last ACK after both FINs lands here too
+        flow = m_flows.insert(client, server);
+        if (flow == nullptr)
+            return; // full: counted as overflow by the table
+        flow->row = index;
+        flow->synTimeUs = timeUs;
+        ++r.connections;
+        ++r.open;
+    }
+    flow->lastSeenUs = timeUs;
+    if (syn && ack && dir == Direction::FromBackend && !flow->synAckSeen) {
+        flow->synAckSeen = true;
+        const std::uint64_t rtt = timeUs >= flow->synTimeUs ? timeUs - flow->synTimeUs : 0;
+        r.rttMinUs = r.rttCount == 0 ? rtt : std::min(r.rttMinUs, rtt);
+        r.rttMaxUs = std::max(r.rttMaxUs, rtt);
+        r.rttSumUs += rtt;
+        r.rttLastUs = rtt;
+        ++r.rttCount;
+    }
+    if (rst) {
+        close(flow);
+        return;
+    }
+    if (fin) {
+        (dir == Direction::ToBackend ? flow->finFromClient : flow->finFromServer) = true;
+        if (flow->finFromClient && flow->finFromServer)
+            close(flow);
+    }
+}
+
+} // namespace lbdeck::traffic

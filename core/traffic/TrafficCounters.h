@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#pragma once
+
+#include "core/traffic/FlowTable.h"
+#include "core/traffic/IpEndpoint.h"
+#include "core/traffic/PacketDecoder.h"
+
+#include <bitset>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace lbdeck::traffic {
+
+enum class Direction
+{
+    ToBackend = 0,
+    FromBackend = 1,
+};
+
+struct DirectionCounters
+{
+    std::uint64_t packets = 0;
+    std::uint64_t bytes = 0; // IP bytes (header + payload, from the IP header)
+    std::uint64_t syn = 0;
+    std::uint64_t rst = 0;
+    std::uint64_t fin = 0;
+};
+
+enum class RowState
+{
+    Registered,   // in the upstream set
+    Draining,     // removed from the set, flows still open: stays in until the last one closes
+    Unregistered, // a destination port in range, an address not in the set: counted, marked as such
+    Left,         // removed and drained; the totals stay, new traffic makes it Unregistered
+};
+
+struct UpstreamRow
+{
+    std::string key; // "IP:PORT"
+    IpEndpoint endpoint;
+    RowState state = RowState::Registered;
+    DirectionCounters direction[2];
+    std::uint64_t connections = 0; // flows opened (a SYN to it that the table took)
+    std::int64_t open = 0;         // flows open now
+    std::uint64_t rttCount = 0;    // handshakes measured, SYN -> SYN-ACK
+    std::uint64_t rttSumUs = 0;
+    std::uint64_t rttMinUs = 0;
+    std::uint64_t rttMaxUs = 0;
+    std::uint64_t rttLastUs = 0;
+
+    const DirectionCounters& to() const { return direction[0]; }
+    const DirectionCounters& from() const { return direction[1]; }
+};
+
+struct EndpointHash
+{
+    std::size_t operator()(const IpEndpoint& e) const { return static_cast<std::size_t>(hashEndpoint(e)); }
+};
+
+// Per-upstream counters from decoded TCP packets, with the flows behind open connections and RTT.
+// count() allocates nothing except when a new unregistered address first appears.
+class TrafficCounters
+{
+public:
+    explicit TrafficCounters(std::size_t flowCapacity);
+
+    // The registered upstream servers. Ones that leave with open flows drain first.
+    void setUpstreams(const std::vector<IpEndpoint>& upstreams);
+    // Destination ports in range: those of registered and draining rows, ascending.
+    std::vector<std::uint16_t> ports() const;
+
+    void count(const TcpPacket& packet, std::uint64_t timeUs);
+    // Forgets flows silent for idleUs (their FIN or RST was dropped or came before the capture);
+    // they no longer count as open. Returns how many.
+    std::size_t expireIdle(std::uint64_t nowUs, std::uint64_t idleUs);
+
+    const std::vector<UpstreamRow>& rows() const { return m_rows; }
+    const UpstreamRow* row(const std::string& key) const;
+    const FlowTable& flows() const { return m_flows; }
+    // Packets that matched no row (ports out of range).
+    std::uint64_t unmatched() const { return m_unmatched; }
+    // Flows forgotten by expireIdle() since start.
+    std::uint64_t expired() const { return m_expired; }
+
+private:
+    int rowFor(const IpEndpoint& e);
+    void rebuildPorts();
+    void close(Flow* flow);
+    void settleClosed(UpstreamRow& row);
+
+    std::vector<UpstreamRow> m_rows;
+    std::unordered_map<IpEndpoint, int, EndpointHash> m_index;
+    std::bitset<65536> m_portInRange;
+    FlowTable m_flows;
+    std::uint64_t m_unmatched = 0;
+    std::uint64_t m_expired = 0;
+};
+
+} // namespace lbdeck::traffic

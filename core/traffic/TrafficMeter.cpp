@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#include "TrafficMeter.h"
+
+#include "core/traffic/CaptureFilter.h"
+#include "core/util/Logging.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <pcap/pcap.h>
+
+using namespace Qt::StringLiterals;
+
+namespace lbdeck::traffic {
+
+namespace {
+
+QString pcapText(pcap_t* p)
+{
+    return QString::fromLocal8Bit(pcap_geterr(p));
+}
+
+Error activationError(int status, pcap_t* p, const QString& interface)
+{
+    const QString where = u"libpcap on %1"_s.arg(interface);
+    if (status == PCAP_ERROR_PERM_DENIED ||
+        (status == PCAP_ERROR && pcapText(p).contains(u"not permitted"_s))) {
+        return makeError(ErrorCode::PermissionDenied,
+                         u"no permission to capture on %1 (%2). Run as root, or grant the capability: "
+                         u"sudo setcap cap_net_raw,cap_net_admin+eip %3"_s.arg(
+                             interface, pcapText(p), QCoreApplication::applicationFilePath()),
+                         where);
+    }
+    if (status == PCAP_ERROR_NO_SUCH_DEVICE)
+        return makeError(ErrorCode::NotFound, u"no interface %1 (%2)"_s.arg(interface, pcapText(p)), where);
+    return makeError(ErrorCode::Io,
+                     u"cannot capture on %1: %2 (%3)"_s.arg(interface, pcapText(p),
+                                                            QString::fromLatin1(pcap_statustostr(status))),
+                     where);
+}
+
+} // namespace
+
+TrafficMeter::TrafficMeter(QObject* parent)
+    : QObject(parent)
+    , m_counters(std::make_unique<TrafficCounters>(1))
+{}
+
+TrafficMeter::~TrafficMeter()
+{
+    stop();
+}
+
+Result<std::vector<IpEndpoint>> TrafficMeter::parseUpstreams(const QStringList& upstreams) const
+{
+    std::vector<IpEndpoint> out;
+    out.reserve(static_cast<std::size_t>(upstreams.size()));
+    for (const QString& u : upstreams) {
+        IpEndpoint e;
+        if (!parseEndpointKey(u.toStdString(), &e))
+            return makeError(ErrorCode::InvalidArgument, u"not an upstream IP:PORT: \"%1\""_s.arg(u),
+                             u"traffic meter"_s);
+        out.push_back(e);
+    }
+    return out;
+}
+
+Result<void> TrafficMeter::start(const MeterOptions& options, const QStringList& upstreams)
+{
+    stop();
+    auto set = parseUpstreams(upstreams);
+    if (!set)
+        return set.error();
+    m_options = options;
+    m_counters = std::make_unique<TrafficCounters>(options.flowCapacity);
+    m_counters->setUpstreams(*set);
+    m_decodeFailed = 0;
+
+    char err[PCAP_ERRBUF_SIZE] = {};
+    const QByteArray dev = options.interface.toLocal8Bit();
+    pcap_t* p = pcap_create(dev.constData(), err);
+    if (p == nullptr)
+        return makeError(ErrorCode::Io, u"pcap_create: %1"_s.arg(QString::fromLocal8Bit(err)),
+                         u"libpcap on %1"_s.arg(options.interface));
+    pcap_set_snaplen(p, options.snaplen);
+    pcap_set_promisc(p, 0);
+    pcap_set_timeout(p, options.bufferTimeoutMs);
+    pcap_set_buffer_size(p, options.bufferSizeBytes);
+    pcap_set_immediate_mode(p, 0);
+    const int status = pcap_activate(p);
+    if (status < 0) {
+        Error e = activationError(status, p, options.interface);
+        pcap_close(p);
+        return e;
+    }
+    if (status > 0)
+        qCWarning(lcTraffic) << "capture on" << options.interface << "warns:" << pcapText(p);
+    if (pcap_setnonblock(p, 1, err) != 0) {
+        pcap_close(p);
+        return makeError(ErrorCode::Io, u"pcap_setnonblock: %1"_s.arg(QString::fromLocal8Bit(err)),
+                         u"libpcap on %1"_s.arg(options.interface));
+    }
+    m_pcap = p;
+    m_linkType = pcap_datalink(p);
+    if (Result<void> f = applyFilter(); !f) {
+        stop();
+        return f;
+    }
+    const int fd = pcap_get_selectable_fd(p);
+    if (fd < 0) {
+        stop();
+        return makeError(ErrorCode::Io, u"no selectable descriptor for %1"_s.arg(options.interface),
+                         u"libpcap on %1"_s.arg(options.interface));
+    }
+    m_notifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &TrafficMeter::poll);
+    // Some capture types need a select timeout besides the descriptor (pcap_get_required_select_timeout).
+    if (const timeval* t = pcap_get_required_select_timeout(p)) {
+        m_pollTimer = new QTimer(this);
+        m_pollTimer->setInterval(std::max(1, static_cast<int>(t->tv_sec * 1000 + t->tv_usec / 1000)));
+        connect(m_pollTimer, &QTimer::timeout, this, &TrafficMeter::poll);
+        m_pollTimer->start();
+    }
+    m_lastDropped = 0;
+    m_housekeeping = new QTimer(this);
+    m_housekeeping->setInterval(std::max(10, options.housekeepingMs));
+    connect(m_housekeeping, &QTimer::timeout, this, &TrafficMeter::housekeeping);
+    m_housekeeping->start();
+    qCInfo(lcTraffic) << "capturing on" << options.interface << "link type" << m_linkType << "filter"
+                      << m_filter << "with" << pcap_lib_version();
+    return {};
+}
+
+void TrafficMeter::stop()
+{
+    delete m_notifier;
+    m_notifier = nullptr;
+    delete m_pollTimer;
+    m_pollTimer = nullptr;
+    delete m_housekeeping;
+    m_housekeeping = nullptr;
+    if (m_pcap != nullptr) {
+        pcap_close(m_pcap);
+        m_pcap = nullptr;
+    }
+    m_filter.clear(); // a new handle starts without one
+}
+
+Result<void> TrafficMeter::applyFilter()
+{
+    const QString text = captureFilter(m_counters->ports());
+    if (text == m_filter || m_pcap == nullptr)
+        return {};
+    bpf_program program{};
+    const QByteArray expr = text.toLatin1();
+    if (pcap_compile(m_pcap, &program, expr.constData(), 1, PCAP_NETMASK_UNKNOWN) != 0)
+        return makeError(ErrorCode::Io, u"filter \"%1\" does not compile: %2"_s.arg(text, pcapText(m_pcap)),
+                         u"libpcap on %1"_s.arg(m_options.interface));
+    const int rc = pcap_setfilter(m_pcap, &program);
+    pcap_freecode(&program);
+    if (rc != 0)
+        return makeError(ErrorCode::Io, u"filter \"%1\" refused: %2"_s.arg(text, pcapText(m_pcap)),
+                         u"libpcap on %1"_s.arg(m_options.interface));
+    m_filter = text;
+    return {};
+}
+
+Result<void> TrafficMeter::setUpstreams(const QStringList& upstreams)
+{
+    auto set = parseUpstreams(upstreams);
+    if (!set)
+        return set.error();
+    m_counters->setUpstreams(*set);
+    return applyFilter();
+}
+
+void TrafficMeter::onPacket(unsigned char* user, const pcap_pkthdr* header, const unsigned char* bytes)
+{
+    auto* self = reinterpret_cast<TrafficMeter*>(user);
+    TcpPacket packet;
+    const DecodeStatus s = decodeTcpPacket(self->m_linkType, bytes, header->caplen, header->len, &packet);
+    if (s != DecodeStatus::Ok) {
+        ++self->m_decodeFailed;
+        return;
+    }
+    const std::uint64_t us = static_cast<std::uint64_t>(header->ts.tv_sec) * 1000000u +
+                             static_cast<std::uint64_t>(header->ts.tv_usec);
+    self->m_counters->count(packet, us);
+    ++self->m_polled;
+}
+
+void TrafficMeter::poll()
+{
+    if (m_pcap == nullptr)
+        return;
+    m_polled = 0;
+    // Non-blocking: each call hands over what the kernel has retired, 0 when there is nothing more.
+    for (int rounds = 0; rounds < 64; ++rounds) {
+        const int n =
+            pcap_dispatch(m_pcap, -1, &TrafficMeter::onPacket, reinterpret_cast<unsigned char*>(this));
+        if (n == 0)
+            break;
+        if (n < 0) {
+            const Error e = makeError(ErrorCode::Io, u"capture stopped: %1"_s.arg(pcapText(m_pcap)),
+                                      u"libpcap on %1"_s.arg(m_options.interface));
+            qCWarning(lcTraffic) << e.toString();
+            stop();
+            Q_EMIT failed(e);
+            return;
+        }
+    }
+    if (m_polled > 0)
+        Q_EMIT updated(m_polled);
+}
+
+void TrafficMeter::housekeeping()
+{
+    const std::uint64_t now = static_cast<std::uint64_t>(QDateTime::currentMSecsSinceEpoch()) * 1000u;
+    const std::uint64_t idle = static_cast<std::uint64_t>(std::max(1, m_options.flowIdleTimeoutS)) * 1000000u;
+    if (const std::size_t n = m_counters->expireIdle(now, idle); n > 0)
+        qCInfo(lcTraffic) << "forgot" << n << "idle flows (no FIN or RST seen for"
+                          << m_options.flowIdleTimeoutS << "s)";
+    const Result<CaptureStats> s = stats();
+    if (s.ok() && s->dropped > m_lastDropped) {
+        qCWarning(lcTraffic) << "pcap dropped" << (s->dropped - m_lastDropped) << "packets on"
+                             << m_options.interface << "(" << s->dropped
+                             << "since start): raise the buffer size";
+        m_lastDropped = s->dropped;
+        Q_EMIT dropsIncreased(s->dropped);
+    }
+}
+
+Result<CaptureStats> TrafficMeter::stats() const
+{
+    CaptureStats s;
+    s.decodeFailed = m_decodeFailed;
+    s.flowOverflow = m_counters->flows().overflow();
+    if (m_pcap == nullptr)
+        return s;
+    pcap_stat ps{};
+    if (pcap_stats(m_pcap, &ps) != 0)
+        return makeError(ErrorCode::Io, u"pcap_stats: %1"_s.arg(pcapText(m_pcap)),
+                         u"libpcap on %1"_s.arg(m_options.interface));
+    s.received = ps.ps_recv;
+    s.dropped = ps.ps_drop;
+    s.ifDropped = ps.ps_ifdrop;
+    return s;
+}
+
+} // namespace lbdeck::traffic

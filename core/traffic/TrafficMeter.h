@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#pragma once
+
+#include "core/traffic/TrafficCounters.h"
+#include "core/util/Result.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <memory>
+
+class QSocketNotifier;
+class QTimer;
+struct pcap;
+struct pcap_pkthdr;
+
+namespace lbdeck::traffic {
+
+struct MeterOptions
+{
+    QString interface = QStringLiteral("lo");
+    int snaplen = 128;                     // headers only
+    int bufferTimeoutMs = 50;              // TPACKET_V3 block timeout: a wakeup per block, not per packet
+    int bufferSizeBytes = 4 * 1024 * 1024; // kernel ring
+    std::size_t flowCapacity = 65536;      // preallocated flow table
+    int flowIdleTimeoutS = 600;            // a flow silent this long is forgotten (lost FIN/RST)
+    int housekeepingMs = 1000;             // how often idle flows and pcap drops are checked
+};
+
+struct CaptureStats
+{
+    std::uint64_t received = 0;     // pcap_stats ps_recv
+    std::uint64_t dropped = 0;      // ps_drop: the ring was full
+    std::uint64_t ifDropped = 0;    // ps_ifdrop
+    std::uint64_t decodeFailed = 0; // captured but not a TCP packet we could read
+    std::uint64_t flowOverflow = 0; // SYNs the full flow table could not track
+};
+
+// Live libpcap capture in this process, driven by the Qt event loop (a QSocketNotifier on
+// pcap_get_selectable_fd): no thread, no child process. Counts per upstream "IP:PORT".
+class TrafficMeter : public QObject
+{
+    Q_OBJECT
+public:
+    explicit TrafficMeter(QObject* parent = nullptr);
+    ~TrafficMeter() override;
+
+    // Opens and activates the capture with the coarse filter for `upstreams` ("IP:PORT" each).
+    Result<void> start(const MeterOptions& options, const QStringList& upstreams);
+    void stop();
+    bool isRunning() const { return m_pcap != nullptr; }
+
+    // A new upstream set: the exact match changes at once, the kernel filter when its ports change.
+    Result<void> setUpstreams(const QStringList& upstreams);
+
+    // Reads whatever the kernel has handed over; the notifier calls it, tests may too.
+    void poll();
+
+    const TrafficCounters& counters() const { return *m_counters; }
+    Result<CaptureStats> stats() const;
+    QString filter() const { return m_filter; }
+    int linkType() const { return m_linkType; }
+
+Q_SIGNALS:
+    // After a poll that counted packets.
+    void updated(int packets);
+    // The capture stopped by itself (interface gone, read error).
+    void failed(const lbdeck::Error& error);
+    // pcap_stats reported more drops (the total since start): counts are short by that much.
+    void dropsIncreased(quint64 dropped);
+
+private:
+    static void onPacket(unsigned char* user, const pcap_pkthdr* header, const unsigned char* bytes);
+    Result<void> applyFilter();
+    void housekeeping();
+    Result<std::vector<IpEndpoint>> parseUpstreams(const QStringList& upstreams) const;
+
+    pcap* m_pcap = nullptr;
+    QSocketNotifier* m_notifier = nullptr; // owned (child)
+    QTimer* m_pollTimer = nullptr;         // owned (child); only when the fd alone cannot wake us
+    QTimer* m_housekeeping = nullptr;      // owned (child)
+    std::uint64_t m_lastDropped = 0;
+    std::unique_ptr<TrafficCounters> m_counters;
+    MeterOptions m_options;
+    QString m_filter;
+    int m_linkType = 0;
+    std::uint64_t m_decodeFailed = 0;
+    int m_polled = 0;
+};
+
+} // namespace lbdeck::traffic

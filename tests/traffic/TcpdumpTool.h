@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace lbdeck::traffic::test {
+
+inline constexpr const char* TcpdumpPath = "/usr/bin/tcpdump";
+
+// Runs Debian's tcpdump to completion with TZ set; stdout only in *out (stderr has the "reading
+// from file" banner). "" or what failed.
+QString runTcpdump(const QStringList& args, const QString& tz, QByteArray* out);
+
+} // namespace lbdeck::traffic::test

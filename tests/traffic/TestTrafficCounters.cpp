@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#include "core/traffic/CaptureFilter.h"
+#include "core/traffic/FlowTable.h"
+#include "core/traffic/TrafficCounters.h"
+
+#include <QTest>
+
+#include <map>
+#include <random>
+
+using namespace lbdeck::traffic;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+IpEndpoint ep(const char* key)
+{
+    IpEndpoint e;
+    if (!parseEndpointKey(key, &e))
+        qFatal("bad endpoint %s", key);
+    return e;
+}
+
+TcpPacket segment(const char* src, const char* dst, std::uint8_t flags, std::uint32_t payload = 0)
+{
+    TcpPacket p;
+    p.src = ep(src);
+    p.dst = ep(dst);
+    p.flags = flags;
+    p.payloadLength = payload;
+    p.ipLength = (p.src.address.version == 6 ? 60 : 40) + payload;
+    return p;
+}
+
+// A full connection: handshake (RTT rttUs), one request and answer, FIN both ways, last ACK.
+void connection(TrafficCounters& c, const char* client, const char* server, std::uint64_t t,
+                std::uint64_t rttUs)
+{
+    c.count(segment(client, server, tcpflag::Syn), t);
+    c.count(segment(server, client, tcpflag::Syn | tcpflag::Ack), t + rttUs);
+    c.count(segment(client, server, tcpflag::Ack), t + rttUs + 1);
+    c.count(segment(client, server, tcpflag::Ack | tcpflag::Psh, 100), t + rttUs + 2);
+    c.count(segment(server, client, tcpflag::Ack | tcpflag::Psh, 300), t + rttUs + 3);
+    c.count(segment(client, server, tcpflag::Fin | tcpflag::Ack), t + rttUs + 4);
+    c.count(segment(server, client, tcpflag::Fin | tcpflag::Ack), t + rttUs + 5);
+    c.count(segment(client, server, tcpflag::Ack), t + rttUs + 6);
+}
+
+} // namespace
+
+class TestTrafficCounters : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void endpointKeys();
+    void filterIsCoarse();
+    void flowTableIsBounded();
+    void flowTableMatchesAReference();
+    void countsAConnection();
+    void resetClosesAFlow();
+    void removedBackendDrainsBeforeLeaving();
+    void unregisteredDestinationGetsItsOwnRow();
+    void fullTableCountsOverflow();
+    void idleFlowsExpire();
+    void flowTableSweepSeesEveryFlow();
+};
+
+void TestTrafficCounters::endpointKeys()
+{
+    IpEndpoint e;
+    QVERIFY(parseEndpointKey("127.0.1.3:8001", &e));
+    QCOMPARE(QString::fromStdString(endpointKey(e)), u"127.0.1.3:8001"_s);
+    QVERIFY(parseEndpointKey("[fd00::0:1]:443", &e));
+    QCOMPARE(QString::fromStdString(endpointKey(e)), u"[fd00::1]:443"_s);
+    QVERIFY(!parseEndpointKey("127.0.1.3", &e));
+    QVERIFY(!parseEndpointKey("127.0.1.3:0", &e));
+    QVERIFY(!parseEndpointKey("127.0.1.3:65536", &e));
+    QVERIFY(!parseEndpointKey("fd00::1:80", &e));
+    QVERIFY(!parseEndpointKey("host:80", &e));
+    QVERIFY(!parseEndpointKey("1.2.3.4:80x", &e));
+}
+
+void TestTrafficCounters::filterIsCoarse()
+{
+    QCOMPARE(captureFilter({8001, 8002}), u"tcp and (port 8001 or port 8002)"_s);
+    QCOMPARE(captureFilter({}), u"tcp and port 0"_s);
+    // 1,000 backends on 3 ports make a 3-term filter.
+    TrafficCounters c(16);
+    std::vector<IpEndpoint> set;
+    for (int i = 0; i < 1000; ++i) {
+        const std::string key = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) + ":" +
+                                std::to_string(8000 + i % 3);
+        set.push_back(ep(key.c_str()));
+    }
+    c.setUpstreams(set);
+    QCOMPARE(captureFilter(c.ports()), u"tcp and (port 8000 or port 8001 or port 8002)"_s);
+}
+
+void TestTrafficCounters::flowTableIsBounded()
+{
+    FlowTable t(3);
+    QCOMPARE(t.capacity(), std::size_t{3});
+    const IpEndpoint s = ep("127.0.1.3:8001");
+    Flow* a = t.insert(ep("127.0.0.1:1"), s);
+    QVERIFY(t.insert(ep("127.0.0.1:2"), s));
+    QVERIFY(t.insert(ep("127.0.0.1:3"), s));
+    QVERIFY(a);
+    QCOMPARE(t.insert(ep("127.0.0.1:4"), s), nullptr);
+    QCOMPARE(t.overflow(), 1u);
+    QCOMPARE(t.size(), std::size_t{3});
+    t.erase(t.find(ep("127.0.0.1:2"), s));
+    QCOMPARE(t.find(ep("127.0.0.1:2"), s), nullptr);
+    QVERIFY(t.find(ep("127.0.0.1:1"), s));
+    QVERIFY(t.find(ep("127.0.0.1:3"), s));
+    QVERIFY(t.insert(ep("127.0.0.1:4"), s));
+    QCOMPARE(t.size(), std::size_t{3});
+}
+
+void TestTrafficCounters::flowTableMatchesAReference()
+{
+    // Random inserts and erases against std::map: backward-shift deletion must never lose a flow.
+    FlowTable t(512);
+    std::map<int, int> ref; // client port -> row
+    std::mt19937 rng(9);
+    const IpEndpoint s = ep("127.0.1.3:8001");
+    for (int i = 0; i < 20000; ++i) {
+        const int port = 1 + static_cast<int>(rng() % 800);
+        const std::string key = "127.0.0.1:" + std::to_string(port);
+        const IpEndpoint c = ep(key.c_str());
+        Flow* f = t.find(c, s);
+        QCOMPARE(f != nullptr, ref.count(port) == 1);
+        if (f) {
+            QCOMPARE(f->row, ref[port]);
+            t.erase(f);
+            ref.erase(port);
+        } else if (Flow* n = t.insert(c, s)) {
+            n->row = i;
+            ref[port] = i;
+        } else {
+            QCOMPARE(ref.size(), std::size_t{512});
+        }
+        QCOMPARE(t.size(), ref.size());
+    }
+    for (const auto& [port, row] : ref) {
+        const std::string key = "127.0.0.1:" + std::to_string(port);
+        Flow* f = t.find(ep(key.c_str()), s);
+        QVERIFY(f);
+        QCOMPARE(f->row, row);
+    }
+}
+
+void TestTrafficCounters::countsAConnection()
+{
+    TrafficCounters c(64);
+    c.setUpstreams({ep("127.0.1.3:8001"), ep("[fd00::3]:8001")});
+    connection(c, "127.0.1.1:50000", "127.0.1.3:8001", 1'000'000, 250);
+    connection(c, "127.0.1.1:50001", "127.0.1.3:8001", 2'000'000, 750);
+    connection(c, "[fd00::1]:50000", "[fd00::3]:8001", 3'000'000, 100);
+    const UpstreamRow* r = c.row("127.0.1.3:8001");
+    QVERIFY(r);
+    QCOMPARE(r->state, RowState::Registered);
+    QCOMPARE(r->to().packets, 10u);
+    QCOMPARE(r->from().packets, 6u);
+    QCOMPARE(r->to().bytes, 10u * 40 + 2 * 100);
+    QCOMPARE(r->from().bytes, 6u * 40 + 2 * 300);
+    QCOMPARE(r->to().syn, 2u);
+    QCOMPARE(r->from().syn, 2u);
+    QCOMPARE(r->to().fin, 2u);
+    QCOMPARE(r->from().fin, 2u);
+    QCOMPARE(r->connections, 2u);
+    QCOMPARE(r->open, 0);
+    QCOMPARE(r->rttCount, 2u);
+    QCOMPARE(r->rttMinUs, 250u);
+    QCOMPARE(r->rttMaxUs, 750u);
+    QCOMPARE(r->rttSumUs, 1000u);
+    const UpstreamRow* r6 = c.row("[fd00::3]:8001");
+    QVERIFY(r6);
+    QCOMPARE(r6->to().bytes, 5u * 60 + 100);
+    QCOMPARE(r6->rttLastUs, 100u);
+    QCOMPARE(c.flows().size(), std::size_t{0});
+    // A packet on another port matches nothing.
+    c.count(segment("127.0.1.1:50000", "127.0.1.3:9999", tcpflag::Syn), 5);
+    QCOMPARE(c.unmatched(), 1u);
+    QCOMPARE(c.rows().size(), std::size_t{2});
+}
+
+void TestTrafficCounters::resetClosesAFlow()
+{
+    TrafficCounters c(64);
+    c.setUpstreams({ep("127.0.1.3:8001")});
+    c.count(segment("127.0.1.1:50000", "127.0.1.3:8001", tcpflag::Syn), 10);
+    QCOMPARE(c.row("127.0.1.3:8001")->open, 1);
+    c.count(segment("127.0.1.1:50000", "127.0.1.3:8001", tcpflag::Syn), 20); // retransmitted SYN
+    QCOMPARE(c.row("127.0.1.3:8001")->connections, 1u);
+    c.count(segment("127.0.1.3:8001", "127.0.1.1:50000", tcpflag::Rst | tcpflag::Ack), 30);
+    const UpstreamRow* r = c.row("127.0.1.3:8001");
+    QCOMPARE(r->open, 0);
+    QCOMPARE(r->from().rst, 1u);
+    QCOMPARE(r->rttCount, 0u);
+    QCOMPARE(c.flows().size(), std::size_t{0});
+}
+
+void TestTrafficCounters::removedBackendDrainsBeforeLeaving()
+{
+    TrafficCounters c(64);
+    c.setUpstreams({ep("127.0.1.3:8001"), ep("127.0.1.2:8002")});
+    c.count(segment("127.0.1.1:50000", "127.0.1.2:8002", tcpflag::Syn), 10);
+    c.count(segment("127.0.1.2:8002", "127.0.1.1:50000", tcpflag::Syn | tcpflag::Ack), 20);
+    c.setUpstreams({ep("127.0.1.3:8001")});
+    const UpstreamRow* r = c.row("127.0.1.2:8002");
+    QCOMPARE(r->state, RowState::Draining);
+    QCOMPARE(c.ports(), (std::vector<std::uint16_t>{8001, 8002}));
+    c.count(segment("127.0.1.1:50000", "127.0.1.2:8002", tcpflag::Ack | tcpflag::Psh, 10), 30);
+    QCOMPARE(c.row("127.0.1.2:8002")->to().packets, 2u);
+    c.count(segment("127.0.1.1:50000", "127.0.1.2:8002", tcpflag::Fin | tcpflag::Ack), 40);
+    QCOMPARE(c.row("127.0.1.2:8002")->state, RowState::Draining);
+    c.count(segment("127.0.1.2:8002", "127.0.1.1:50000", tcpflag::Fin | tcpflag::Ack), 50);
+    QCOMPARE(c.row("127.0.1.2:8002")->state, RowState::Left);
+    QCOMPARE(c.row("127.0.1.2:8002")->to().packets, 3u);
+    QCOMPARE(c.ports(), (std::vector<std::uint16_t>{8001}));
+    // Out of range now: the last ACK is not counted against it.
+    c.count(segment("127.0.1.1:50000", "127.0.1.2:8002", tcpflag::Ack), 60);
+    QCOMPARE(c.row("127.0.1.2:8002")->to().packets, 3u);
+    // A backend without open flows leaves at once.
+    c.setUpstreams({});
+    QCOMPARE(c.row("127.0.1.3:8001")->state, RowState::Left);
+    QVERIFY(c.ports().empty());
+}
+
+void TestTrafficCounters::unregisteredDestinationGetsItsOwnRow()
+{
+    TrafficCounters c(64);
+    c.setUpstreams({ep("127.0.1.3:8001")});
+    connection(c, "127.0.1.1:50000", "127.0.1.9:8001", 100, 5);
+    const UpstreamRow* r = c.row("127.0.1.9:8001");
+    QVERIFY(r);
+    QCOMPARE(r->state, RowState::Unregistered);
+    QCOMPARE(r->to().packets, 5u);
+    QCOMPARE(r->from().packets, 3u);
+    QCOMPARE(r->connections, 1u);
+    QCOMPARE(c.row("127.0.1.3:8001")->to().packets, 0u);
+    // Registering it later turns the same row into a registered one, totals kept.
+    c.setUpstreams({ep("127.0.1.3:8001"), ep("127.0.1.9:8001")});
+    QCOMPARE(c.row("127.0.1.9:8001")->state, RowState::Registered);
+    QCOMPARE(c.row("127.0.1.9:8001")->to().packets, 5u);
+}
+
+void TestTrafficCounters::fullTableCountsOverflow()
+{
+    TrafficCounters c(2);
+    c.setUpstreams({ep("127.0.1.3:8001")});
+    c.count(segment("127.0.1.1:1", "127.0.1.3:8001", tcpflag::Syn), 1);
+    c.count(segment("127.0.1.1:2", "127.0.1.3:8001", tcpflag::Syn), 2);
+    c.count(segment("127.0.1.1:3", "127.0.1.3:8001", tcpflag::Syn), 3);
+    QCOMPARE(c.flows().overflow(), 1u);
+    const UpstreamRow* r = c.row("127.0.1.3:8001");
+    QCOMPARE(r->to().packets, 3u); // packets are still counted
+    QCOMPARE(r->to().syn, 3u);
+    QCOMPARE(r->open, 2);
+    QCOMPARE(r->connections, 2u);
+}
+
+void TestTrafficCounters::idleFlowsExpire()
+{
+    TrafficCounters c(1024);
+    c.setUpstreams({ep("127.0.1.3:8001"), ep("127.0.1.2:8002")});
+    // 600 flows whose close was never seen, half of them heard from later; a table with wrap-around runs.
+    for (int i = 0; i < 600; ++i) {
+        const std::string client = "127.0.1.1:" + std::to_string(10000 + i);
+        c.count(segment(client.c_str(), i % 2 ? "127.0.1.3:8001" : "127.0.1.2:8002", tcpflag::Syn), 1000);
+    }
+    for (int i = 0; i < 600; i += 2) {
+        const std::string client = "127.0.1.1:" + std::to_string(10000 + i);
+        c.count(segment("127.0.1.2:8002", client.c_str(), tcpflag::Ack), 50'000);
+    }
+    c.setUpstreams({ep("127.0.1.3:8001")}); // 8002 drains
+    QCOMPARE(c.row("127.0.1.3:8001")->open, 300);
+    QCOMPARE(c.expireIdle(60'000, 20'000), std::size_t{300});
+    QCOMPARE(c.row("127.0.1.3:8001")->open, 0);
+    QCOMPARE(c.row("127.0.1.2:8002")->open, 300);
+    QCOMPARE(c.row("127.0.1.2:8002")->state, RowState::Draining);
+    QCOMPARE(c.flows().size(), std::size_t{300});
+    QCOMPARE(c.expireIdle(100'000, 20'000), std::size_t{300});
+    QCOMPARE(c.flows().size(), std::size_t{0});
+    QCOMPARE(c.row("127.0.1.2:8002")->open, 0);
+    QCOMPARE(c.row("127.0.1.2:8002")->state, RowState::Left);
+    QCOMPARE(c.expired(), 600u);
+}
+
+void TestTrafficCounters::flowTableSweepSeesEveryFlow()
+{
+    // A tiny table, full, so probe runs wrap past the end: erasing everything must leave it empty.
+    for (std::size_t cap : {1, 2, 3, 7, 8}) {
+        FlowTable t(cap);
+        const IpEndpoint s = ep("127.0.1.3:8001");
+        for (int i = 0; i < 40 && t.size() < cap; ++i) {
+            const std::string key = "127.0.0.1:" + std::to_string(1 + i);
+            QVERIFY(t.insert(ep(key.c_str()), s));
+        }
+        QCOMPARE(t.size(), cap);
+        std::size_t seen = 0;
+        QCOMPARE(t.eraseIf([&](const Flow&) { return ++seen, true; }), cap);
+        QCOMPARE(seen, cap);
+        QCOMPARE(t.size(), std::size_t{0});
+    }
+}
+
+QTEST_GUILESS_MAIN(TestTrafficCounters)
+#include "TestTrafficCounters.moc"
