@@ -11,3 +11,5 @@ lbdeck_add_test(test_traffic_counters SOURCES TestTrafficCounters.cpp LIBS lbdec
 lbdeck_add_test(test_tcpdump_line SOURCES TestTcpdumpLine.cpp LIBS lbdeck_traffic_l4_support TIMEOUT 60)
 # Own nginx servers on free ports (127.0.1.21/22): no seed_backends lock needed.
 lbdeck_add_test(test_traffic_meter_live SOURCES TestTrafficMeterLive.cpp LIBS lbdeck_traffic_l4_support lbdeck_testbed TIMEOUT 120)
+lbdeck_add_test(test_traffic_history SOURCES TestTrafficHistory.cpp LIBS lbdeck_traffic TIMEOUT 60)
+lbdeck_add_test(test_traffic_line_feed SOURCES TestLineFeed.cpp LIBS lbdeck_traffic TIMEOUT 60)
