@@ -74,6 +74,7 @@ void EtcdLiveness::answered(quint64 generation, bool ok, const QString& error)
         m_inFlight = nullptr;
     }
     if (ok) {
+        ++m_answered;
         m_missed = 0;
         m_lastError.clear();
         if (m_stale) {

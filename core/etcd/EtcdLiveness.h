@@ -38,6 +38,7 @@ public:
     const QDateTime& staleSince() const { return m_staleSince; }
     const QString& lastError() const { return m_lastError; }
     int missesInARow() const { return m_missed; }
+    int answered() const { return m_answered; } // probes etcd answered, since start
     const Options& options() const { return m_options; }
     // "etcd stale since 12:00:01 (3 probes missed: connection refused)", or empty while live.
     QString describe() const;
@@ -55,6 +56,7 @@ private:
     QObject* m_inFlight = nullptr; // Owned; deleting it abandons the probe.
     quint64 m_generation = 0;
     int m_missed = 0;
+    int m_answered = 0;
     bool m_stale = false;
     QDateTime m_firstMiss;
     QDateTime m_staleSince;

@@ -57,7 +57,7 @@ void TestEtcdLiveness::frozenMemberIsStaleWithinThreeIntervals()
     EtcdLiveness live(kv.get(), o);
     QSignalSpy changed(&live, &EtcdLiveness::staleChanged);
     live.start();
-    QTest::qWait(700); // a few probes answered
+    QTRY_VERIFY(live.answered() >= 3); // a few probes answered
     QVERIFY(!live.isStale());
     QCOMPARE(live.missesInARow(), 0);
     QVERIFY(changed.isEmpty());
@@ -89,7 +89,7 @@ void TestEtcdLiveness::deadMemberIsStaleAndComesBack()
     EtcdV3Client kv(c);
     EtcdLiveness live(&kv, {200ms, 200ms, 3});
     live.start();
-    QTest::qWait(500);
+    QTRY_VERIFY(live.answered() >= 2);
     QVERIFY(!live.isStale());
     m_etcd.kill();
     QTRY_VERIFY_WITH_TIMEOUT(live.isStale(), 5000);

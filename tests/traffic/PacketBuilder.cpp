@@ -147,4 +147,23 @@ QByteArray frame(int dlt, const QByteArray& ip, bool ipv6, int vlanTags)
     return f;
 }
 
+IpEndpoint endpoint(const char* key)
+{
+    IpEndpoint e;
+    if (!parseEndpointKey(key, &e))
+        qFatal("bad endpoint %s", key);
+    return e;
+}
+
+TcpPacket segment(const char* src, const char* dst, std::uint8_t flags, std::uint32_t payload)
+{
+    TcpPacket p;
+    p.src = endpoint(src);
+    p.dst = endpoint(dst);
+    p.flags = flags;
+    p.payloadLength = payload;
+    p.ipLength = (p.src.address.version == 6 ? 60 : 40) + payload;
+    return p;
+}
+
 } // namespace lbdeck::traffic::test

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #pragma once
 
+#include "core/traffic/PacketDecoder.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -32,5 +34,10 @@ QByteArray ipPacket(const SegmentSpec& spec);
 QByteArray frame(int dlt, const QByteArray& ip, bool ipv6, int vlanTags = 0);
 // Offset of the IP header in frame(dlt, ..., vlanTags).
 int linkHeaderLength(int dlt, int vlanTags = 0);
+
+// A decoded segment as the counters see it, for tests that feed them directly: "IP:PORT" or
+// "[v6]:PORT" endpoints (a bad one aborts the test), IP length from the header size and payload.
+IpEndpoint endpoint(const char* key);
+TcpPacket segment(const char* src, const char* dst, std::uint8_t flags, std::uint32_t payload = 0);
 
 } // namespace lbdeck::traffic::test

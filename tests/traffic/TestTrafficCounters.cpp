@@ -3,6 +3,7 @@
 #include "core/traffic/CaptureFilter.h"
 #include "core/traffic/FlowTable.h"
 #include "core/traffic/TrafficCounters.h"
+#include "tests/traffic/PacketBuilder.h"
 
 #include <QTest>
 
@@ -11,27 +12,9 @@
 
 using namespace lbdeck::traffic;
 using namespace Qt::StringLiterals;
+using namespace lbdeck::traffic::test;
 
 namespace {
-
-IpEndpoint ep(const char* key)
-{
-    IpEndpoint e;
-    if (!parseEndpointKey(key, &e))
-        qFatal("bad endpoint %s", key);
-    return e;
-}
-
-TcpPacket segment(const char* src, const char* dst, std::uint8_t flags, std::uint32_t payload = 0)
-{
-    TcpPacket p;
-    p.src = ep(src);
-    p.dst = ep(dst);
-    p.flags = flags;
-    p.payloadLength = payload;
-    p.ipLength = (p.src.address.version == 6 ? 60 : 40) + payload;
-    return p;
-}
 
 // A full connection: handshake (RTT rttUs), one request and answer, FIN both ways, last ACK.
 void connection(TrafficCounters& c, const char* client, const char* server, std::uint64_t t,
@@ -92,7 +75,7 @@ void TestTrafficCounters::filterIsCoarse()
     for (int i = 0; i < 1000; ++i) {
         const std::string key = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) + ":" +
                                 std::to_string(8000 + i % 3);
-        set.push_back(ep(key.c_str()));
+        set.push_back(endpoint(key.c_str()));
     }
     c.setUpstreams(set);
     QCOMPARE(captureFilter(c.ports()), u"tcp and (port 8000 or port 8001 or port 8002)"_s);
@@ -102,19 +85,19 @@ void TestTrafficCounters::flowTableIsBounded()
 {
     FlowTable t(3);
     QCOMPARE(t.capacity(), std::size_t{3});
-    const IpEndpoint s = ep("127.0.1.3:8001");
-    Flow* a = t.insert(ep("127.0.0.1:1"), s);
-    QVERIFY(t.insert(ep("127.0.0.1:2"), s));
-    QVERIFY(t.insert(ep("127.0.0.1:3"), s));
+    const IpEndpoint s = endpoint("127.0.1.3:8001");
+    Flow* a = t.insert(endpoint("127.0.0.1:1"), s);
+    QVERIFY(t.insert(endpoint("127.0.0.1:2"), s));
+    QVERIFY(t.insert(endpoint("127.0.0.1:3"), s));
     QVERIFY(a);
-    QCOMPARE(t.insert(ep("127.0.0.1:4"), s), nullptr);
+    QCOMPARE(t.insert(endpoint("127.0.0.1:4"), s), nullptr);
     QCOMPARE(t.overflow(), 1u);
     QCOMPARE(t.size(), std::size_t{3});
-    t.erase(t.find(ep("127.0.0.1:2"), s));
-    QCOMPARE(t.find(ep("127.0.0.1:2"), s), nullptr);
-    QVERIFY(t.find(ep("127.0.0.1:1"), s));
-    QVERIFY(t.find(ep("127.0.0.1:3"), s));
-    QVERIFY(t.insert(ep("127.0.0.1:4"), s));
+    t.erase(t.find(endpoint("127.0.0.1:2"), s));
+    QCOMPARE(t.find(endpoint("127.0.0.1:2"), s), nullptr);
+    QVERIFY(t.find(endpoint("127.0.0.1:1"), s));
+    QVERIFY(t.find(endpoint("127.0.0.1:3"), s));
+    QVERIFY(t.insert(endpoint("127.0.0.1:4"), s));
     QCOMPARE(t.size(), std::size_t{3});
 }
 
@@ -124,11 +107,11 @@ void TestTrafficCounters::flowTableMatchesAReference()
     FlowTable t(512);
     std::map<int, int> ref; // client port -> row
     std::mt19937 rng(9);
-    const IpEndpoint s = ep("127.0.1.3:8001");
+    const IpEndpoint s = endpoint("127.0.1.3:8001");
     for (int i = 0; i < 20000; ++i) {
         const int port = 1 + static_cast<int>(rng() % 800);
         const std::string key = "127.0.0.1:" + std::to_string(port);
-        const IpEndpoint c = ep(key.c_str());
+        const IpEndpoint c = endpoint(key.c_str());
         Flow* f = t.find(c, s);
         QCOMPARE(f != nullptr, ref.count(port) == 1);
         if (f) {
@@ -145,7 +128,7 @@ void TestTrafficCounters::flowTableMatchesAReference()
     }
     for (const auto& [port, row] : ref) {
         const std::string key = "127.0.0.1:" + std::to_string(port);
-        Flow* f = t.find(ep(key.c_str()), s);
+        Flow* f = t.find(endpoint(key.c_str()), s);
         QVERIFY(f);
         QCOMPARE(f->row, row);
     }
@@ -154,7 +137,7 @@ void TestTrafficCounters::flowTableMatchesAReference()
 void TestTrafficCounters::countsAConnection()
 {
     TrafficCounters c(64);
-    c.setUpstreams({ep("127.0.1.3:8001"), ep("[fd00::3]:8001")});
+    c.setUpstreams({endpoint("127.0.1.3:8001"), endpoint("[fd00::3]:8001")});
     connection(c, "127.0.1.1:50000", "127.0.1.3:8001", 1'000'000, 250);
     connection(c, "127.0.1.1:50001", "127.0.1.3:8001", 2'000'000, 750);
     connection(c, "[fd00::1]:50000", "[fd00::3]:8001", 3'000'000, 100);
@@ -189,7 +172,7 @@ void TestTrafficCounters::countsAConnection()
 void TestTrafficCounters::resetClosesAFlow()
 {
     TrafficCounters c(64);
-    c.setUpstreams({ep("127.0.1.3:8001")});
+    c.setUpstreams({endpoint("127.0.1.3:8001")});
     c.count(segment("127.0.1.1:50000", "127.0.1.3:8001", tcpflag::Syn), 10);
     QCOMPARE(c.row("127.0.1.3:8001")->open, 1);
     c.count(segment("127.0.1.1:50000", "127.0.1.3:8001", tcpflag::Syn), 20); // retransmitted SYN
@@ -205,10 +188,10 @@ void TestTrafficCounters::resetClosesAFlow()
 void TestTrafficCounters::removedBackendDrainsBeforeLeaving()
 {
     TrafficCounters c(64);
-    c.setUpstreams({ep("127.0.1.3:8001"), ep("127.0.1.2:8002")});
+    c.setUpstreams({endpoint("127.0.1.3:8001"), endpoint("127.0.1.2:8002")});
     c.count(segment("127.0.1.1:50000", "127.0.1.2:8002", tcpflag::Syn), 10);
     c.count(segment("127.0.1.2:8002", "127.0.1.1:50000", tcpflag::Syn | tcpflag::Ack), 20);
-    c.setUpstreams({ep("127.0.1.3:8001")});
+    c.setUpstreams({endpoint("127.0.1.3:8001")});
     const UpstreamRow* r = c.row("127.0.1.2:8002");
     QCOMPARE(r->state, RowState::Draining);
     QCOMPARE(c.ports(), (std::vector<std::uint16_t>{8001, 8002}));
@@ -232,7 +215,7 @@ void TestTrafficCounters::removedBackendDrainsBeforeLeaving()
 void TestTrafficCounters::unregisteredDestinationGetsItsOwnRow()
 {
     TrafficCounters c(64);
-    c.setUpstreams({ep("127.0.1.3:8001")});
+    c.setUpstreams({endpoint("127.0.1.3:8001")});
     connection(c, "127.0.1.1:50000", "127.0.1.9:8001", 100, 5);
     const UpstreamRow* r = c.row("127.0.1.9:8001");
     QVERIFY(r);
@@ -242,7 +225,7 @@ void TestTrafficCounters::unregisteredDestinationGetsItsOwnRow()
     QCOMPARE(r->connections, 1u);
     QCOMPARE(c.row("127.0.1.3:8001")->to().packets, 0u);
     // Registering it later turns the same row into a registered one, totals kept.
-    c.setUpstreams({ep("127.0.1.3:8001"), ep("127.0.1.9:8001")});
+    c.setUpstreams({endpoint("127.0.1.3:8001"), endpoint("127.0.1.9:8001")});
     QCOMPARE(c.row("127.0.1.9:8001")->state, RowState::Registered);
     QCOMPARE(c.row("127.0.1.9:8001")->to().packets, 5u);
 }
@@ -250,7 +233,7 @@ void TestTrafficCounters::unregisteredDestinationGetsItsOwnRow()
 void TestTrafficCounters::fullTableCountsOverflow()
 {
     TrafficCounters c(2);
-    c.setUpstreams({ep("127.0.1.3:8001")});
+    c.setUpstreams({endpoint("127.0.1.3:8001")});
     c.count(segment("127.0.1.1:1", "127.0.1.3:8001", tcpflag::Syn), 1);
     c.count(segment("127.0.1.1:2", "127.0.1.3:8001", tcpflag::Syn), 2);
     c.count(segment("127.0.1.1:3", "127.0.1.3:8001", tcpflag::Syn), 3);
@@ -265,7 +248,7 @@ void TestTrafficCounters::fullTableCountsOverflow()
 void TestTrafficCounters::idleFlowsExpire()
 {
     TrafficCounters c(1024);
-    c.setUpstreams({ep("127.0.1.3:8001"), ep("127.0.1.2:8002")});
+    c.setUpstreams({endpoint("127.0.1.3:8001"), endpoint("127.0.1.2:8002")});
     // 600 flows whose close was never seen, half of them heard from later; a table with wrap-around runs.
     for (int i = 0; i < 600; ++i) {
         const std::string client = "127.0.1.1:" + std::to_string(10000 + i);
@@ -275,7 +258,7 @@ void TestTrafficCounters::idleFlowsExpire()
         const std::string client = "127.0.1.1:" + std::to_string(10000 + i);
         c.count(segment("127.0.1.2:8002", client.c_str(), tcpflag::Ack), 50'000);
     }
-    c.setUpstreams({ep("127.0.1.3:8001")}); // 8002 drains
+    c.setUpstreams({endpoint("127.0.1.3:8001")}); // 8002 drains
     QCOMPARE(c.row("127.0.1.3:8001")->open, 300);
     QCOMPARE(c.expireIdle(60'000, 20'000), std::size_t{300});
     QCOMPARE(c.row("127.0.1.3:8001")->open, 0);
@@ -294,10 +277,10 @@ void TestTrafficCounters::flowTableSweepSeesEveryFlow()
     // A tiny table, full, so probe runs wrap past the end: erasing everything must leave it empty.
     for (std::size_t cap : {1, 2, 3, 7, 8}) {
         FlowTable t(cap);
-        const IpEndpoint s = ep("127.0.1.3:8001");
+        const IpEndpoint s = endpoint("127.0.1.3:8001");
         for (int i = 0; i < 40 && t.size() < cap; ++i) {
             const std::string key = "127.0.0.1:" + std::to_string(1 + i);
-            QVERIFY(t.insert(ep(key.c_str()), s));
+            QVERIFY(t.insert(endpoint(key.c_str()), s));
         }
         QCOMPARE(t.size(), cap);
         std::size_t seen = 0;

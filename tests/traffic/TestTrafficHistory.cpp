@@ -2,12 +2,14 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "core/traffic/TrafficCounters.h"
 #include "core/traffic/TrafficHistory.h"
+#include "tests/traffic/PacketBuilder.h"
 
 #include <QTest>
 
 #include <string>
 
 using namespace lbdeck::traffic;
+using namespace lbdeck::traffic::test;
 
 namespace {
 
@@ -29,25 +31,6 @@ struct Cumulative
         direction[1].bytes += fromPackets * 1500;
     }
 };
-
-IpEndpoint ep(const char* key)
-{
-    IpEndpoint e;
-    if (!parseEndpointKey(key, &e))
-        qFatal("bad endpoint %s", key);
-    return e;
-}
-
-TcpPacket segment(const char* src, const char* dst, std::uint8_t flags, std::uint32_t payload = 0)
-{
-    TcpPacket p;
-    p.src = ep(src);
-    p.dst = ep(dst);
-    p.flags = flags;
-    p.payloadLength = payload;
-    p.ipLength = 40 + payload;
-    return p;
-}
 
 } // namespace
 
@@ -355,7 +338,7 @@ void TestTrafficHistory::totalsPerKeyAndDirection()
 void TestTrafficHistory::fedFromTrafficCounters()
 {
     TrafficCounters counters(64);
-    counters.setUpstreams({ep("127.0.1.3:8001"), ep("127.0.1.2:8002")});
+    counters.setUpstreams({endpoint("127.0.1.3:8001"), endpoint("127.0.1.2:8002")});
     TrafficHistory h(clock());
     h.sample(counters);
     QCOMPARE(h.keys().size(), std::size_t(2));

@@ -170,7 +170,6 @@ void TestTrafficMeterLive::countsLikeTcpdump()
                   std::chrono::seconds(10)),
         qPrintable(tcpdump.logTail()));
     QVERIFY2(tcpdump.isRunning(), qPrintable(tcpdump.logTail()));
-    QTest::qWait(200);
 
     int ok = 0;
     for (int i = 0; i < Requests; ++i) {
@@ -201,13 +200,12 @@ void TestTrafficMeterLive::countsLikeTcpdump()
                s->open == 0;
     };
     QVERIFY(waitUntil(closed, std::chrono::seconds(5)));
-    QTest::qWait(500);
-    meter.poll();
-    tcpdump.stop();
 
     QByteArray lines;
-    err = lbdeck::traffic::test::runTcpdump({u"-q"_s, u"-n"_s, u"-r"_s, capture}, u"UTC"_s, &lines);
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const auto readCapture = [&] {
+        lines.clear();
+        return lbdeck::traffic::test::runTcpdump({u"-q"_s, u"-n"_s, u"-r"_s, capture}, u"UTC"_s, &lines);
+    };
     const auto tcpdumpCount = [&lines](const QString& key) {
         const QByteArray at = dotted(key);
         int n = 0;
@@ -218,6 +216,24 @@ void TestTrafficMeterLive::countsLikeTcpdump()
         }
         return n;
     };
+
+    // tcpdump writes each packet as it sees it (-U): wait until its file holds the closing packets
+    // the meter has seen, instead of sleeping; the comparisons below still decide.
+    const auto sameCounts = [&] {
+        if (!readCapture().isEmpty())
+            return false; // the last record may be half written
+        for (const QString& key : {keyA, keyB, stray}) {
+            const UpstreamRow* r = meter.counters().row(key.toStdString());
+            if (!r || r->to().packets + r->from().packets != static_cast<std::uint64_t>(tcpdumpCount(key)))
+                return false;
+        }
+        return true;
+    };
+    (void)waitUntil(sameCounts, std::chrono::seconds(5));
+    meter.poll();
+    tcpdump.stop();
+    err = readCapture();
+    QVERIFY2(err.isEmpty(), qPrintable(err));
 
     const Result<CaptureStats> stats = meter.stats();
     QVERIFY(stats.ok());

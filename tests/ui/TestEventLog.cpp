@@ -136,16 +136,13 @@ QString TestEventLog::etcdctl(const QStringList& args) const
 
 bool TestEventLog::waitUntilLive(ClusterSession& session, MainWindow& window) const
 {
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < 15000) {
-        EngineLink* engine = session.engine();
-        if (engine && engine->isReachable() && !engine->configHash().isEmpty() &&
-            !linesWith(window.eventLog(), {u"Watching /test/"_s}).isEmpty())
-            return true;
-        QTest::qWait(20);
-    }
-    return false;
+    return QTest::qWaitFor(
+        [&] {
+            EngineLink* engine = session.engine();
+            return engine && engine->isReachable() && !engine->configHash().isEmpty() &&
+                   !linesWith(window.eventLog(), {u"Watching /test/"_s}).isEmpty();
+        },
+        15000);
 }
 
 void TestEventLog::reloadsAndEtcdctlEditsAreLoggedWithNginxCheck()
