@@ -7,6 +7,7 @@
 #include "core/engine/Engine.h"
 #include "core/engine/StatusServer.h"
 #include "core/etcd/EtcdV3Client.h"
+#include "core/traffic/TrafficService.h"
 #include "core/util/UnixSignals.h"
 
 #include <QCommandLineParser>
@@ -211,6 +212,18 @@ int main(int argc, char** argv)
         }
         qInfo("status endpoint on http://%s",
               qPrintable(config->statusListen.section(u':', 0, -2) + u':' + QString::number(*port)));
+    }
+
+    // Traffic counting runs beside the engine, on what nginx serves; its failures (no capture
+    // permission) are reported on /traffic and never stop the engine.
+    std::unique_ptr<traffic::TrafficService> trafficService;
+    if (mode == Engine::Mode::Run && !config->statusListen.isEmpty()) {
+        trafficService = std::make_unique<traffic::TrafficService>(config->traffic);
+        trafficService->start(engine.servedValues());
+        status.setTraffic(trafficService.get());
+        const auto follow = [&engine, t = trafficService.get()] { t->setUpstreams(engine.servedValues()); };
+        QObject::connect(&engine, &Engine::entryRecorded, trafficService.get(), follow);
+        QObject::connect(&engine, &Engine::statusChanged, trafficService.get(), follow);
     }
 
     UnixSignals signals({SIGTERM, SIGINT, SIGHUP});

@@ -33,4 +33,12 @@ void EmbeddedEngineLink::refresh()
     setStatus(m_engine->statusJson());
 }
 
+void EmbeddedEngineLink::trafficWantedChanged()
+{
+    // Capture needs privileges a desktop app must not hold; lbdeck-engine on the load balancer has them.
+    if (isTrafficWanted())
+        setTrafficError(u"the engine inside the app does not count traffic: run lbdeck-engine on the load "
+                        u"balancer and point the profile's engine at it"_s);
+}
+
 } // namespace lbdeck

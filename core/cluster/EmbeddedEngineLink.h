@@ -19,6 +19,9 @@ public:
     QString describe() const override;
     void refresh() override;
 
+protected:
+    void trafficWantedChanged() override;
+
 private:
     QPointer<Engine> m_engine;
 };

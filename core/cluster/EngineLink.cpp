@@ -63,4 +63,26 @@ void EngineLink::setUnreachable(const QString& error)
         Q_EMIT reachabilityChanged(false, error);
 }
 
+void EngineLink::setTrafficWanted(bool wanted)
+{
+    if (wanted == m_trafficWanted)
+        return;
+    m_trafficWanted = wanted;
+    trafficWantedChanged();
+}
+
+void EngineLink::setTraffic(QJsonObject traffic)
+{
+    m_traffic = std::move(traffic);
+    m_trafficError.clear();
+    Q_EMIT trafficUpdated();
+}
+
+void EngineLink::setTrafficError(const QString& error)
+{
+    m_traffic = {};
+    m_trafficError = error;
+    Q_EMIT trafficUpdated();
+}
+
 } // namespace lbdeck

@@ -46,15 +46,30 @@ public:
     // The engine's newest error (it says why it kept the last good config), if any.
     QString lastEngineError() const;
 
+    // The engine's traffic counters (its GET /traffic, see core/traffic/TrafficService.h) and its
+    // tcpdump line feed. Fetched only while somebody wants them (the Traffic view while shown): a
+    // 1,000-backend document is large. Empty, with trafficError() saying why, when unavailable.
+    void setTrafficWanted(bool wanted);
+    bool isTrafficWanted() const { return m_trafficWanted; }
+    const QJsonObject& traffic() const { return m_traffic; }
+    const QString& trafficError() const { return m_trafficError; }
+
 Q_SIGNALS:
     void updated();
     void reachabilityChanged(bool reachable, const QString& error);
+    void trafficUpdated();
+    // tcpdump -q lines the engine captured since the last ones (markers "[N lines not shown]").
+    void trafficLines(const QStringList& lines);
 
 protected:
     void setStatus(QJsonObject status);
     void setConfig(QByteArray config) { m_config = std::move(config); }
     void setRendered(QByteArray rendered) { m_rendered = std::move(rendered); }
     void setUnreachable(const QString& error);
+    void setTraffic(QJsonObject traffic);
+    void setTrafficError(const QString& error);
+    // Called when wanted changes; a link that polls starts or stops fetching.
+    virtual void trafficWantedChanged() {}
 
 private:
     QJsonObject m_status;
@@ -68,6 +83,9 @@ private:
     bool m_reachable = false;
     QDateTime m_unreachableSince;
     QString m_lastError;
+    bool m_trafficWanted = false;
+    QJsonObject m_traffic;
+    QString m_trafficError;
 };
 
 } // namespace lbdeck

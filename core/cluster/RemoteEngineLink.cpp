@@ -28,6 +28,8 @@ QString RemoteEngineLink::describe() const
 
 void RemoteEngineLink::refresh()
 {
+    if (isTrafficWanted())
+        refreshTraffic();
     if (m_busy)
         return;
     m_busy = true;
@@ -70,6 +72,61 @@ void RemoteEngineLink::refresh()
                 }
                 setStatus(status);
             });
+        });
+    });
+}
+
+void RemoteEngineLink::trafficWantedChanged()
+{
+    if (isTrafficWanted())
+        refreshTraffic();
+}
+
+void RemoteEngineLink::refreshTraffic()
+{
+    if (m_trafficBusy)
+        return;
+    m_trafficBusy = true;
+    HttpRequest req;
+    req.target = "/traffic";
+    req.timeout = std::chrono::milliseconds(3000);
+    m_http->send(req, this, [this](const Result<HttpResponse>& r) {
+        if (!r || r->status != 200) {
+            m_trafficBusy = false;
+            setTrafficError(
+                !r ? r.error().toString()
+                : r->status == 404
+                    ? u"%1 does not count traffic (an older version, or not `lbdeck-engine run`)"_s.arg(
+                          describe())
+                    : u"%1: /traffic: HTTP status %2"_s.arg(describe()).arg(r->status));
+            return;
+        }
+        QJsonParseError error;
+        const QJsonObject traffic = QJsonDocument::fromJson(r->body, &error).object();
+        if (traffic.isEmpty()) {
+            m_trafficBusy = false;
+            setTrafficError(u"%1: /traffic is not JSON (%2)"_s.arg(describe(), error.errorString()));
+            return;
+        }
+        setTraffic(traffic);
+        HttpRequest linesReq;
+        linesReq.target = "/traffic/lines?after=" + QByteArray::number(m_lineSequence);
+        linesReq.timeout = std::chrono::milliseconds(3000);
+        m_http->send(linesReq, this, [this](const Result<HttpResponse>& l) {
+            m_trafficBusy = false;
+            if (!l || l->status != 200)
+                return;
+            const quint64 last = l->headers.value("X-Lbdeck-Line-Sequence").toULongLong();
+            const bool first = m_lineSequence == 0;
+            if (last < m_lineSequence) // the engine restarted: its numbering starts again
+                m_lineSequence = 0;
+            else
+                m_lineSequence = last;
+            QStringList lines = QString::fromUtf8(l->body).split(u'\n', Qt::SkipEmptyParts);
+            if (first && lines.size() > 200) // on connect, the recent past only
+                lines = lines.mid(lines.size() - 200);
+            if (!lines.isEmpty())
+                Q_EMIT trafficLines(lines);
         });
     });
 }

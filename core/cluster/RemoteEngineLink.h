@@ -21,12 +21,19 @@ public:
     QString describe() const override;
     void refresh() override;
 
+protected:
+    void trafficWantedChanged() override;
+
 private:
+    void refreshTraffic();
+
     HttpClient* m_http; // Owned (child).
     QTimer m_timer;
     bool m_busy = false;
     QString m_configHash;
     QString m_renders;
+    bool m_trafficBusy = false;
+    quint64 m_lineSequence = 0; // the newest tcpdump line fetched
 };
 
 } // namespace lbdeck

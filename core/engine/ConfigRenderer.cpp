@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "ConfigRenderer.h"
 
+#include "core/traffic/AccessLogFormat.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 
@@ -119,6 +121,9 @@ QJsonObject ConfigRenderer::parameters(const QStringList& prefixes) const
         {u"Listen"_s, n.listen},
         {u"StatusListen"_s, n.statusListen},
         {u"Upstream"_s, n.upstream},
+        {u"AccessLogFormat"_s, n.accessLogSocket.isEmpty() ? QString() : traffic::accessLogFormatDirective()},
+        {u"AccessLog"_s,
+         n.accessLogSocket.isEmpty() ? QString() : traffic::accessLogDirective(n.accessLogSocket)},
     };
 }
 

@@ -69,6 +69,8 @@ public:
     QByteArray currentConfig(int target = 0) const;
     QString currentHash(int target = 0) const;
     const QList<ValidatedSource>& validated() const { return m_validated; }
+    // The values in the configs nginx runs now (every target's last good one), sorted.
+    QStringList servedValues() const;
     QStringList recentErrors() const;
     // Loaded, nothing waiting, nothing running: what is in etcd now is what was last applied.
     bool isIdle() const;

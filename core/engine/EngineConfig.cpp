@@ -175,6 +175,20 @@ Result<EngineConfig> EngineConfig::parse(const QByteArray& text, const QString& 
         LBDECK_TRY(u"nginx"_s, readString(*nginx, "container", n.container));
         LBDECK_TRY(u"nginx"_s, readString(*nginx, "docker", n.docker));
     }
+    if (const toml::table* traffic = doc["traffic"].as_table()) {
+        traffic::TrafficConfig& t = c.traffic;
+        LBDECK_TRY(u"traffic"_s, readBool(*traffic, "capture", t.capture));
+        LBDECK_TRY(u"traffic"_s, readString(*traffic, "interface", t.interface));
+        LBDECK_TRY(u"traffic"_s, readInt(*traffic, "buffer_size", t.bufferSizeBytes, 65536, 1 << 30));
+        LBDECK_TRY(u"traffic"_s, readInt(*traffic, "flow_capacity", t.flowCapacity, 16, 1 << 24));
+        LBDECK_TRY(u"traffic"_s, readInt(*traffic, "lines_per_second", t.linesPerSecond, 0, 100000));
+        LBDECK_TRY(u"traffic"_s, readString(*traffic, "access_log_socket", t.accessLogSocket));
+        LBDECK_TRY(u"traffic"_s, readString(*traffic, "access_log_user", t.accessLogUser));
+        if (!t.accessLogSocket.isEmpty() && !t.accessLogSocket.startsWith(u'/'))
+            return makeError(ErrorCode::InvalidArgument,
+                             u"[traffic] access_log_socket must be an absolute path"_s, fileName);
+        c.nginx.accessLogSocket = t.accessLogSocket;
+    }
 #undef LBDECK_TRY
     if (c.confdir.isEmpty() && c.nginx.dest.isEmpty())
         return makeError(

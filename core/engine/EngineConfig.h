@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/etcd/EtcdTypes.h"
+#include "core/traffic/TrafficConfig.h"
 #include "core/util/Result.h"
 
 #include <QString>
@@ -42,6 +43,8 @@ struct NginxTarget
     // does the upload, the `nginx -t` (exec) and the HUP.
     QString container;
     QString docker = QStringLiteral("unix:///var/run/docker.sock");
+    // Set: the config sends nginx's lbdeck_json access-log lines to this socket ([traffic]).
+    QString accessLogSocket;
 };
 
 // lbdeck-engine's configuration (TOML, see packaging/lbdeck-engine.toml for every key).
@@ -63,6 +66,7 @@ struct EngineConfig
     QString statusListen =
         QStringLiteral("127.0.0.1:9913"); // the engine's own /status, /config, /metrics; empty: off
     int ledgerSize = 200;
+    traffic::TrafficConfig traffic; // [traffic]: counting on the load balancer
 
     static Result<EngineConfig> parse(const QByteArray& toml, const QString& fileName);
     static Result<EngineConfig> load(const QString& path);

@@ -79,6 +79,16 @@ QJsonObject Engine::statusJson() const
     return o;
 }
 
+QStringList Engine::servedValues() const
+{
+    QStringList out;
+    for (const Target& t : m_targets)
+        out += t.lastGoodValues;
+    out.sort();
+    out.removeDuplicates();
+    return out;
+}
+
 QByteArray Engine::metricsText() const
 {
     QByteArray out;

@@ -3,10 +3,12 @@
 #include "StatusServer.h"
 
 #include "Engine.h"
+#include "core/traffic/TrafficService.h"
 
 #include <QHttpServer>
 #include <QHttpServerResponse>
 #include <QJsonDocument>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -38,8 +40,37 @@ StatusServer::StatusServer(Engine* engine, QObject* parent)
     m_server->route(u"/metrics"_s, [this] {
         if (!m_engine)
             return QHttpServerResponse(QHttpServerResponse::StatusCode::ServiceUnavailable);
-        return QHttpServerResponse("text/plain; version=0.0.4", m_engine->metricsText());
+        QByteArray text = m_engine->metricsText();
+        if (m_traffic)
+            text += m_traffic->metricsText();
+        return QHttpServerResponse("text/plain; version=0.0.4", text);
     });
+    m_server->route(u"/traffic"_s, [this] {
+        if (!m_traffic)
+            return QHttpServerResponse("text/plain; charset=utf-8",
+                                       "this engine does not count traffic (lbdeck-engine run does)\n",
+                                       QHttpServerResponse::StatusCode::NotFound);
+        return QHttpServerResponse("application/json",
+                                   QJsonDocument(m_traffic->toJson()).toJson(QJsonDocument::Compact));
+    });
+    m_server->route(u"/traffic/lines"_s, [this](const QHttpServerRequest& request) {
+        if (!m_traffic)
+            return QHttpServerResponse(QHttpServerResponse::StatusCode::NotFound);
+        const quint64 after = QUrlQuery(request.url()).queryItemValue(u"after"_s).toULongLong();
+        quint64 last = 0;
+        const QStringList lines = m_traffic->linesAfter(after, &last);
+        QByteArray body;
+        for (const QString& l : lines)
+            body += l.toUtf8() + '\n';
+        QHttpServerResponse r("text/plain; charset=utf-8", body);
+        r.setHeader("X-Lbdeck-Line-Sequence", QByteArray::number(last));
+        return r;
+    });
+}
+
+void StatusServer::setTraffic(traffic::TrafficService* traffic)
+{
+    m_traffic = traffic;
 }
 
 StatusServer::~StatusServer()

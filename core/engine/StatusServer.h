@@ -12,6 +12,9 @@ class QHttpServer;
 namespace lbdeck {
 
 class Engine;
+namespace traffic {
+class TrafficService;
+}
 
 // The engine's status endpoint, on loopback by default (the GUI reaches a remote one through an
 // SSH tunnel): GET /status (JSON), GET /config (the config running now), GET /rendered (the last
@@ -24,9 +27,13 @@ public:
     ~StatusServer() override;
     // "127.0.0.1:9913"; port 0 picks a free one. Returns the port.
     Result<quint16> listen(const QString& hostPort);
+    // Serves GET /traffic (JSON), GET /traffic/lines?after=N (tcpdump -q lines) and adds the
+    // traffic counters to /metrics. Not owned; without it /traffic answers 404 with the reason.
+    void setTraffic(traffic::TrafficService* traffic);
 
 private:
     QPointer<Engine> m_engine;
+    QPointer<traffic::TrafficService> m_traffic;
     QHttpServer* m_server = nullptr; // Owned.
 };
 

@@ -74,6 +74,9 @@ Result<void> AccessLogReceiver::listen(const AccessLogReceiverConfig& config)
     // A fresh socket file gets 0777 & ~umask; narrow (or widen) it to what was asked before nginx sends.
     if (::chmod(path.constData(), static_cast<mode_t>(config.mode)) != 0)
         return fail(u"chmod %1"_s.arg(config.mode, 4, 8, QLatin1Char('0')));
+    if (config.group >= 0 &&
+        ::chown(path.constData(), static_cast<uid_t>(-1), static_cast<gid_t>(config.group)) != 0)
+        return fail(u"chown :%1"_s.arg(config.group));
     const int on = 1;
     if (::setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) != 0)
         return fail(u"SO_PASSCRED"_s);

@@ -17,6 +17,7 @@ struct AccessLogReceiverConfig
 {
     QString path;                     // the unix datagram socket nginx's access_log syslog:server=unix: names
     int mode = 0660;                  // nginx's worker user must be able to write to it
+    int group = -1;                   // the socket file's group (nginx's worker group); -1: ours
     QList<quint32> allowedUids;       // senders accepted (SO_PASSCRED); empty: only our own uid
     int receiveBufferBytes = 4 << 20; // SO_RCVBUF (SO_RCVBUFFORCE when privileged)
     QByteArray tag = "lbdeck";        // the syslog tag expected; empty accepts any

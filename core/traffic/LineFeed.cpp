@@ -40,9 +40,15 @@ QString LineFeed::marker(std::uint64_t notShown)
 
 void LineFeed::push(const QString& line, const IpEndpoint& src, const IpEndpoint& dst)
 {
+    if (admit(src, dst))
+        keep(line);
+}
+
+bool LineFeed::admit(const IpEndpoint& src, const IpEndpoint& dst)
+{
     if (m_filtered && !(src == m_filter) && !(dst == m_filter)) {
         ++m_filteredOut;
-        return;
+        return false;
     }
     const qint64 ms = m_clock ? m_clock() : 0;
     const qint64 second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
@@ -54,9 +60,14 @@ void LineFeed::push(const QString& line, const IpEndpoint& src, const IpEndpoint
     if (m_inSecond >= m_options.linesPerSecond) {
         ++m_pending;
         ++m_dropped;
-        return;
+        return false;
     }
     ++m_inSecond;
+    return true;
+}
+
+void LineFeed::keep(const QString& line)
+{
     if (m_pending != 0) {
         append(marker(m_pending));
         m_pending = 0;

@@ -38,6 +38,10 @@ public:
     const std::string& filter() const { return m_filterKey; }
 
     void push(const QString& line, const IpEndpoint& src, const IpEndpoint& dst);
+    // push() in two steps, so that a caller formats only the lines that are kept: admit() applies
+    // the filter and the rate limit (and counts what it turns away); keep() stores an admitted line.
+    bool admit(const IpEndpoint& src, const IpEndpoint& dst);
+    void keep(const QString& line);
 
     // Entries held now, oldest first / only those with a sequence number above `after`.
     QStringList lines() const;

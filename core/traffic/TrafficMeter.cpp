@@ -3,6 +3,8 @@
 #include "TrafficMeter.h"
 
 #include "core/traffic/CaptureFilter.h"
+#include "core/traffic/LineFeed.h"
+#include "core/traffic/TcpdumpLine.h"
 #include "core/util/Logging.h"
 
 #include <QCoreApplication>
@@ -189,6 +191,8 @@ void TrafficMeter::onPacket(unsigned char* user, const pcap_pkthdr* header, cons
     const std::uint64_t us = static_cast<std::uint64_t>(header->ts.tv_sec) * 1000000u +
                              static_cast<std::uint64_t>(header->ts.tv_usec);
     self->m_counters->count(packet, us);
+    if (self->m_feed != nullptr && self->m_feed->admit(packet.src, packet.dst))
+        self->m_feed->keep(tcpdumpLine(header->ts.tv_sec, header->ts.tv_usec, packet));
     ++self->m_polled;
 }
 

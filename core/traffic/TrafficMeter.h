@@ -19,6 +19,8 @@ struct pcap_pkthdr;
 
 namespace lbdeck::traffic {
 
+class LineFeed;
+
 struct MeterOptions
 {
     QString interface = QStringLiteral("lo");
@@ -60,6 +62,9 @@ public:
     void poll();
 
     const TrafficCounters& counters() const { return *m_counters; }
+    // Every captured TCP packet is offered to this feed as a tcpdump -q line; only the ones it
+    // admits are formatted. Not owned; null turns the feed off.
+    void setLineFeed(LineFeed* feed) { m_feed = feed; }
     Result<CaptureStats> stats() const;
     QString filter() const { return m_filter; }
     int linkType() const { return m_linkType; }
@@ -89,6 +94,7 @@ private:
     int m_linkType = 0;
     std::uint64_t m_decodeFailed = 0;
     int m_polled = 0;
+    LineFeed* m_feed = nullptr; // Not owned.
 };
 
 } // namespace lbdeck::traffic

@@ -4,7 +4,9 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -159,7 +161,18 @@ int httpGet(const QString& host, quint16 port, const QByteArray& path, QByteArra
     socket.write("GET " + path + " HTTP/1.0\r\nHost: " + host.toUtf8() + "\r\nConnection: close\r\n\r\n");
     QByteArray response;
     QDeadlineTimer deadline(timeoutMs);
-    while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
+    // Until the server closes, or the body its Content-Length announces is in (a server may keep
+    // the connection open despite "Connection: close").
+    const auto complete = [&response] {
+        const qsizetype split = response.indexOf("\r\n\r\n");
+        if (split < 0)
+            return false;
+        static const QRegularExpression length(u"\r\ncontent-length:\\s*(\\d+)"_s,
+                                               QRegularExpression::CaseInsensitiveOption);
+        const QRegularExpressionMatch m = length.match(QString::fromLatin1(response.left(split + 2)));
+        return m.hasMatch() && response.size() - split - 4 >= m.captured(1).toLongLong();
+    };
+    while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired() && !complete()) {
         if (socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime()))))
             response += socket.readAll();
     }
@@ -177,6 +190,25 @@ int httpGet(const QString& host, quint16 port, const QByteArray& path, QByteArra
 bool isRoot()
 {
     return ::geteuid() == 0;
+}
+
+QSet<qint64> childPids(qint64 parent)
+{
+    QSet<qint64> out;
+    const QByteArray wanted = QByteArray::number(parent);
+    const QStringList entries = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& e : entries) {
+        bool ok = false;
+        const qint64 pid = e.toLongLong(&ok);
+        QFile stat(u"/proc/%1/stat"_s.arg(e));
+        if (!ok || !stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray s = stat.readAll();
+        const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1 && fields.at(1) == wanted)
+            out.insert(pid);
+    }
+    return out;
 }
 
 } // namespace lbdeck::testbed

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QProcess>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -52,5 +53,7 @@ QString runCommand(const QString& program, const QStringList& args, QByteArray* 
 int httpGet(const QString& host, quint16 port, const QByteArray& path, QByteArray* body = nullptr,
             int timeoutMs = 2000);
 bool isRoot();
+// PIDs of the children of `parent`, from /proc.
+QSet<qint64> childPids(qint64 parent);
 
 } // namespace lbdeck::testbed

@@ -27,26 +27,6 @@ namespace {
 constexpr int Requests = 200;
 constexpr int Stray = 3;
 
-// PIDs of this process's children, from /proc.
-QSet<qint64> childPids()
-{
-    QSet<qint64> out;
-    const QString self = QString::number(::getpid());
-    const QStringList entries = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString& e : entries) {
-        bool ok = false;
-        const qint64 pid = e.toLongLong(&ok);
-        QFile stat(u"/proc/%1/stat"_s.arg(e));
-        if (!ok || !stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray s = stat.readAll();
-        const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 1 && fields.at(1) == self.toLatin1())
-            out.insert(pid);
-    }
-    return out;
-}
-
 QString backendBlock(const QString& address, const QString& body)
 {
     return u"server { listen 127.0.0.1:@PORT@; listen %1:@PORT@; location / { return 200 \"%2\\n\"; } }"_s
@@ -189,7 +169,7 @@ void TestTrafficMeterLive::countsLikeTcpdump()
     // In-process: the only children are the ones this test started (three nginx masters, tcpdump).
     const QSet<qint64> expected{backendA.masterPid(), backendB.masterPid(), balancer.masterPid(),
                                 tcpdump.pid()};
-    QCOMPARE(childPids(), expected);
+    QCOMPARE(childPids(::getpid()), expected);
 
     // Let both sides see the closing packets, then stop tcpdump.
     const auto closed = [&] {
