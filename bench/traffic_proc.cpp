@@ -7,6 +7,7 @@
 #include <QList>
 #include <QString>
 
+#include <ctime>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -14,10 +15,11 @@ namespace lbdeck::bench {
 
 qint64 threadCpuUs()
 {
-    rusage u{};
-    if (::getrusage(RUSAGE_THREAD, &u) != 0)
+    // sum_exec_runtime at ns resolution, the same clock processCpuUs() reads for tcpdump.
+    timespec t{};
+    if (::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0)
         return -1;
-    return qint64(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+    return qint64(t.tv_sec) * 1000000 + t.tv_nsec / 1000;
 }
 
 qint64 selfRssKb()

@@ -6,7 +6,7 @@
 
 namespace lbdeck::bench {
 
-// CPU time (user + system) of the calling thread, in microseconds (getrusage RUSAGE_THREAD).
+// CPU time (user + system) of the calling thread, in microseconds (CLOCK_THREAD_CPUTIME_ID).
 qint64 threadCpuUs();
 // VmRSS of this process, in kB; -1 when /proc cannot be read.
 qint64 selfRssKb();

@@ -180,7 +180,7 @@ Result<EngineConfig> EngineConfig::parse(const QByteArray& text, const QString& 
         LBDECK_TRY(u"traffic"_s, readBool(*traffic, "capture", t.capture));
         LBDECK_TRY(u"traffic"_s, readString(*traffic, "interface", t.interface));
         LBDECK_TRY(u"traffic"_s, readInt(*traffic, "buffer_size", t.bufferSizeBytes, 65536, 1 << 30));
-        LBDECK_TRY(u"traffic"_s, readInt(*traffic, "flow_capacity", t.flowCapacity, 16, 1 << 24));
+        LBDECK_TRY(u"traffic"_s, readInt(*traffic, "flow_capacity", t.flowCapacity, 0, 1 << 24));
         LBDECK_TRY(u"traffic"_s, readInt(*traffic, "lines_per_second", t.linesPerSecond, 0, 100000));
         LBDECK_TRY(u"traffic"_s, readString(*traffic, "access_log_socket", t.accessLogSocket));
         LBDECK_TRY(u"traffic"_s, readString(*traffic, "access_log_user", t.accessLogUser));

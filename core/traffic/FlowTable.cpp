@@ -68,6 +68,19 @@ void FlowTable::erase(Flow* flow)
     --m_size;
 }
 
+void FlowTable::grow(std::size_t capacity)
+{
+    if (capacity <= m_capacity)
+        return;
+    FlowTable bigger(capacity);
+    for (std::size_t i = 0; i < m_slots.size(); ++i) {
+        if (m_used[i])
+            *bigger.insert(m_slots[i].client, m_slots[i].server) = m_slots[i];
+    }
+    bigger.m_overflow = m_overflow;
+    *this = std::move(bigger);
+}
+
 void FlowTable::clear()
 {
     m_used.assign(m_used.size(), 0);

@@ -37,6 +37,9 @@ public:
     Flow* insert(const IpEndpoint& client, const IpEndpoint& server);
     // Removes a flow returned by find() or insert(); pointers to other flows may move.
     void erase(Flow* flow);
+    // Room for `capacity` flows, keeping the ones held (pointers to them move). Allocates: for a
+    // new upstream set, never on the packet path. A smaller capacity changes nothing.
+    void grow(std::size_t capacity);
     void clear();
 
     // Calls pred(flow) for every flow and erases those it returns true for (before erasing, so the

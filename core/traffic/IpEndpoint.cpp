@@ -5,22 +5,38 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <cstring>
 
 namespace lbdeck::traffic {
 
+namespace {
+
+// murmur3's 64-bit finalizer: every input bit reaches every output bit.
+std::uint64_t finalize(std::uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+} // namespace
+
+// Word-wise, not byte-wise: this runs two or three times per captured packet.
 std::uint64_t hashEndpoint(const IpEndpoint& e, std::uint64_t seed)
 {
-    std::uint64_t h = seed;
-    auto mix = [&h](std::uint8_t b) {
-        h ^= b;
-        h *= 1099511628211ULL;
-    };
-    mix(e.address.version);
-    for (std::size_t i = 0; i < e.address.size(); ++i)
-        mix(e.address.bytes[i]);
-    mix(static_cast<std::uint8_t>(e.port >> 8));
-    mix(static_cast<std::uint8_t>(e.port & 0xff));
-    return h;
+    const std::uint64_t head = seed ^ (std::uint64_t{e.port} << 8) ^ e.address.version;
+    if (e.address.version != 6) {
+        std::uint32_t v4 = 0;
+        std::memcpy(&v4, e.address.bytes.data(), sizeof(v4));
+        return finalize(head ^ (std::uint64_t{v4} << 24));
+    }
+    std::uint64_t lo = 0, hi = 0;
+    std::memcpy(&lo, e.address.bytes.data(), sizeof(lo));
+    std::memcpy(&hi, e.address.bytes.data() + 8, sizeof(hi));
+    return finalize(finalize(head ^ lo) ^ hi);
 }
 
 std::string addressText(const IpAddress& a)

@@ -18,8 +18,8 @@ struct TrafficConfig
     // backends). "any" is allowed: bridged container traffic is then seen twice.
     QString interface;
     int bufferSizeBytes = 4 * 1024 * 1024;
-    std::size_t flowCapacity = 65536;
-    int linesPerSecond = 100; // the tcpdump line feed's rate limit
+    std::size_t flowCapacity = 0; // 0: 128 flows per upstream, at least 4096 (TrafficCounters)
+    int linesPerSecond = 100;     // the tcpdump line feed's rate limit
     // The socket the built-in template's access_log sends to; empty: no layer-7 numbers.
     QString accessLogSocket;
     // Senders accepted on it besides the engine's own uid (nginx's worker user).

@@ -3,18 +3,22 @@
 #include "TrafficCounters.h"
 
 #include <algorithm>
+#include <unordered_set>
+
+#include <algorithm>
 
 namespace lbdeck::traffic {
 
 TrafficCounters::TrafficCounters(std::size_t flowCapacity)
-    : m_flows(flowCapacity)
+    : m_flows(flowCapacity == 0 ? kMinFlows : flowCapacity)
+    , m_autoCapacity(flowCapacity == 0)
 {}
 
 void TrafficCounters::setUpstreams(const std::vector<IpEndpoint>& upstreams)
 {
+    const std::unordered_set<IpEndpoint, EndpointHash> wanted(upstreams.cbegin(), upstreams.cend());
     for (UpstreamRow& r : m_rows) {
-        const bool wanted = std::find(upstreams.begin(), upstreams.end(), r.endpoint) != upstreams.end();
-        if (wanted)
+        if (wanted.count(r.endpoint) != 0)
             r.state = RowState::Registered;
         else if (r.state == RowState::Registered || r.state == RowState::Draining)
             r.state = r.open > 0 ? RowState::Draining : RowState::Left;
@@ -28,6 +32,8 @@ void TrafficCounters::setUpstreams(const std::vector<IpEndpoint>& upstreams)
         m_index.emplace(e, static_cast<int>(m_rows.size()));
         m_rows.push_back(std::move(r));
     }
+    if (m_autoCapacity)
+        m_flows.grow(std::clamp(upstreams.size() * kFlowsPerUpstream, kMinFlows, kMaxFlows));
     rebuildPorts();
 }
 
@@ -58,18 +64,17 @@ const UpstreamRow* TrafficCounters::row(const std::string& key) const
 
 int TrafficCounters::rowFor(const IpEndpoint& e)
 {
+    // Registered and draining rows always have their port in range, and the kernel filter passes
+    // nothing else: a client's ephemeral port is turned away here, before any hashing.
+    if (!m_portInRange.test(e.port))
+        return -1;
     const auto it = m_index.find(e);
     if (it != m_index.end()) {
         UpstreamRow& r = m_rows[static_cast<std::size_t>(it->second)];
-        if (r.state != RowState::Left)
-            return it->second;
-        if (!m_portInRange.test(e.port))
-            return -1;
-        r.state = RowState::Unregistered;
+        if (r.state == RowState::Left)
+            r.state = RowState::Unregistered;
         return it->second;
     }
-    if (!m_portInRange.test(e.port))
-        return -1;
     UpstreamRow r;
     r.key = endpointKey(e);
     r.endpoint = e;

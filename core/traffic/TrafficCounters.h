@@ -65,6 +65,11 @@ struct EndpointHash
 class TrafficCounters
 {
 public:
+    // flowCapacity 0: sized by the upstream set, kFlowsPerUpstream each, between kMinFlows and
+    // kMaxFlows, grown (outside the packet path) when the set grows.
+    static constexpr std::size_t kFlowsPerUpstream = 128;
+    static constexpr std::size_t kMinFlows = 4096;
+    static constexpr std::size_t kMaxFlows = std::size_t{1} << 20;
     explicit TrafficCounters(std::size_t flowCapacity);
 
     // The registered upstream servers. Ones that leave with open flows drain first.
@@ -97,6 +102,7 @@ private:
     FlowTable m_flows;
     std::uint64_t m_unmatched = 0;
     std::uint64_t m_expired = 0;
+    bool m_autoCapacity = false;
 };
 
 } // namespace lbdeck::traffic

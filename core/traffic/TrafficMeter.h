@@ -26,8 +26,9 @@ struct MeterOptions
     QString interface = QStringLiteral("lo");
     int snaplen = 128;                     // headers only
     int bufferTimeoutMs = 50;              // TPACKET_V3 block timeout: a wakeup per block, not per packet
+    int coalesceMs = 10;                   // after a wakeup, wait this long before the next one
     int bufferSizeBytes = 4 * 1024 * 1024; // kernel ring
-    std::size_t flowCapacity = 65536;      // preallocated flow table
+    std::size_t flowCapacity = 0;          // preallocated flow table; 0: sized by the upstream set
     int flowIdleTimeoutS = 600;            // a flow silent this long is forgotten (lost FIN/RST)
     int housekeepingMs = 1000;             // how often idle flows and pcap drops are checked
 };
@@ -68,6 +69,8 @@ public:
     Result<CaptureStats> stats() const;
     QString filter() const { return m_filter; }
     int linkType() const { return m_linkType; }
+    // Reads of the ring since start (wakeups and explicit polls).
+    std::uint64_t polls() const { return m_polls; }
 
 Q_SIGNALS:
     // After a poll that counted packets.
@@ -86,6 +89,7 @@ private:
     pcap* m_pcap = nullptr;
     QSocketNotifier* m_notifier = nullptr; // owned (child)
     QTimer* m_pollTimer = nullptr;         // owned (child); only when the fd alone cannot wake us
+    QTimer* m_rearm = nullptr;             // owned (child); re-enables the notifier after coalesceMs
     QTimer* m_housekeeping = nullptr;      // owned (child)
     std::uint64_t m_lastDropped = 0;
     std::unique_ptr<TrafficCounters> m_counters;
@@ -94,6 +98,7 @@ private:
     int m_linkType = 0;
     std::uint64_t m_decodeFailed = 0;
     int m_polled = 0;
+    std::uint64_t m_polls = 0;
     LineFeed* m_feed = nullptr; // Not owned.
 };
 

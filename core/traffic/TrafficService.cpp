@@ -144,7 +144,8 @@ QStringList TrafficService::warnings() const
                    u"short by that much; raise [traffic] buffer_size"_s.arg(s->dropped));
     if (s && s->flowOverflow > 0)
         out.append(u"the flow table (%1 flows) was full %2 times: those connections are counted as packets "
-                   u"but not as open connections; raise [traffic] flow_capacity"_s.arg(m_config.flowCapacity)
+                   u"but not as open connections; raise [traffic] flow_capacity"_s
+                       .arg(m_meter.counters().flows().capacity())
                        .arg(s->flowOverflow));
     const AccessLogReceiverCounters c = m_receiver.counters();
     if (const int queue = AccessLogReceiver::maxDatagramQueue();

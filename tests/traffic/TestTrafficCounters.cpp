@@ -46,6 +46,7 @@ private Q_SLOTS:
     void removedBackendDrainsBeforeLeaving();
     void unregisteredDestinationGetsItsOwnRow();
     void fullTableCountsOverflow();
+    void autoCapacityGrowsWithTheUpstreamSet();
     void idleFlowsExpire();
     void flowTableSweepSeesEveryFlow();
 };
@@ -243,6 +244,32 @@ void TestTrafficCounters::fullTableCountsOverflow()
     QCOMPARE(r->to().syn, 3u);
     QCOMPARE(r->open, 2);
     QCOMPARE(r->connections, 2u);
+}
+
+// Sized by the set, grown when it grows, and the flows open across the growth stay tracked.
+void TestTrafficCounters::autoCapacityGrowsWithTheUpstreamSet()
+{
+    TrafficCounters c(0);
+    c.setUpstreams({endpoint("127.0.1.3:8001")});
+    QCOMPARE(c.flows().capacity(), TrafficCounters::kMinFlows);
+    c.count(segment("127.0.1.1:1000", "127.0.1.3:8001", tcpflag::Syn), 1);
+    c.count(segment("127.0.1.3:8001", "127.0.1.1:1000", tcpflag::Syn | tcpflag::Ack), 5);
+    std::vector<IpEndpoint> many;
+    for (int i = 0; i < 100; ++i)
+        many.push_back(endpoint(("127.0.2." + std::to_string(i + 1) + ":8001").c_str()));
+    many.push_back(endpoint("127.0.1.3:8001"));
+    c.setUpstreams(many);
+    QCOMPARE(c.flows().capacity(), many.size() * TrafficCounters::kFlowsPerUpstream);
+    QCOMPARE(c.flows().size(), std::size_t{1});
+    QCOMPARE(c.row("127.0.1.3:8001")->open, 1);
+    // The flow found after the move: its FINs close it.
+    c.count(segment("127.0.1.1:1000", "127.0.1.3:8001", tcpflag::Fin | tcpflag::Ack), 10);
+    c.count(segment("127.0.1.3:8001", "127.0.1.1:1000", tcpflag::Fin | tcpflag::Ack), 11);
+    QCOMPARE(c.row("127.0.1.3:8001")->open, 0);
+    QCOMPARE(c.row("127.0.1.3:8001")->rttCount, 1u);
+    // A smaller set keeps the room it has.
+    c.setUpstreams({endpoint("127.0.1.3:8001")});
+    QCOMPARE(c.flows().capacity(), many.size() * TrafficCounters::kFlowsPerUpstream);
 }
 
 void TestTrafficCounters::idleFlowsExpire()
