@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "BackendService.h"
 
+#include "DrainWatch.h"
+
 #include "BackendAddress.h"
 #include "BackendOperation.h"
 #include "EngineLink.h"
@@ -397,6 +399,39 @@ BackendOperation* BackendService::stop(NodeConnection* node, quint16 port)
     return op;
 }
 
+// Drain's fallback: the container's own netstat, every 200 ms, until nothing is ESTABLISHED or
+// the timeout passes (an image without netstat has nothing to wait for).
+static void waitForNetstatQuiet(QPointer<NodeConnection> n, const QString& name,
+                                std::chrono::milliseconds connectionTimeout, BackendOperation* op,
+                                const BackendOperation::Done& done)
+{
+    if (!n || !n->docker())
+        return done(nodeNotReady(n));
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    // The pending exec or timer holds the check alive; the check itself only refers to itself
+    // weakly, so it is freed once the wait is over (a strong self-reference would leak it).
+    auto check = std::make_shared<std::function<void()>>();
+    *check = [n, name, clock, connectionTimeout, done, weak = std::weak_ptr(check), op] {
+        const std::shared_ptr<std::function<void()>> again = weak.lock();
+        if (!again)
+            return;
+        if (!n || !n->docker())
+            return done(nodeNotReady(n));
+        n->docker()->exec(name, {u"/bin/busybox"_s, u"netstat"_s, u"-tn"_s}, op,
+                          [n, clock, connectionTimeout, done, again, op](const Result<ExecResult>& r) {
+                              // No netstat in the image: nothing to wait for, nothing to count.
+                              if (!r || r->exitCode != 0)
+                                  return done({});
+                              const bool open = r->stdOut.contains("ESTABLISHED");
+                              if (!open || clock->elapsed() > connectionTimeout.count())
+                                  return done({});
+                              QTimer::singleShot(200, op, [again] { (*again)(); });
+                          });
+    };
+    (*check)();
+}
+
 BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 port, EngineLink* engine,
                                                std::chrono::milliseconds reloadTimeout,
                                                std::chrono::milliseconds connectionTimeout)
@@ -437,34 +472,28 @@ BackendOperation* BackendService::drainAndStop(NodeConnection* node, quint16 por
             }
         });
     });
-    op->addStep(u"Waiting for open connections to %1 to end"_s.arg(name), [n, name, connectionTimeout, self,
-                                                                           op](BackendOperation::Done done) {
-        if (!n || !n->docker())
-            return done(nodeNotReady(n));
-        auto clock = std::make_shared<QElapsedTimer>();
-        clock->start();
-        // The pending exec or timer holds the check alive; the check itself only refers to itself
-        // weakly, so it is freed once the wait is over (a strong self-reference would leak it).
-        auto check = std::make_shared<std::function<void()>>();
-        *check = [n, name, clock, connectionTimeout, done, weak = std::weak_ptr(check), op] {
-            const std::shared_ptr<std::function<void()>> again = weak.lock();
-            if (!again)
-                return;
-            if (!n || !n->docker())
-                return done(nodeNotReady(n));
-            n->docker()->exec(name, {u"/bin/busybox"_s, u"netstat"_s, u"-tn"_s}, op,
-                              [n, clock, connectionTimeout, done, again, op](const Result<ExecResult>& r) {
-                                  // No netstat in the image: nothing to wait for, nothing to count.
-                                  if (!r || r->exitCode != 0)
-                                      return done({});
-                                  const bool open = r->stdOut.contains("ESTABLISHED");
-                                  if (!open || clock->elapsed() > connectionTimeout.count())
-                                      return done({});
-                                  QTimer::singleShot(200, op, [again] { (*again)(); });
-                              });
-        };
-        (*check)();
-    });
+    op->addStep(u"Waiting for traffic to %1 to end"_s.arg(address),
+                [n, name, address, link, connectionTimeout, op](BackendOperation::Done done) {
+                    // The engine's meter sees every connection nginx still has open to it; without one (no
+                    // capture rights, an older engine) the container's own netstat is asked instead.
+                    if (!link)
+                        return waitForNetstatQuiet(n, name, connectionTimeout, op, done);
+                    auto* watch = new DrainWatch(
+                        link, address,
+                        {std::chrono::seconds(1), connectionTimeout, std::chrono::milliseconds(250)}, op);
+                    QObject::connect(watch, &DrainWatch::progress, op,
+                                     [op](const QString& text) { Q_EMIT op->progress(0, 0, text); });
+                    QObject::connect(watch, &DrainWatch::finished, op,
+                                     [watch, n, name, connectionTimeout, op,
+                                      done](DrainWatch::Outcome outcome, const QString& detail) {
+                                         watch->deleteLater();
+                                         if (outcome == DrainWatch::Outcome::Unavailable)
+                                             return waitForNetstatQuiet(n, name, connectionTimeout, op, done);
+                                         Q_EMIT op->progress(0, 0, detail);
+                                         done({});
+                                     });
+                    watch->start();
+                });
     addStopSteps(op, node, port);
     op->begin();
     return op;

@@ -71,6 +71,14 @@ void EngineLink::setTrafficWanted(bool wanted)
     trafficWantedChanged();
 }
 
+void EngineLink::holdTraffic(bool hold)
+{
+    const bool before = isTrafficWanted();
+    m_trafficHolds = std::max(0, m_trafficHolds + (hold ? 1 : -1));
+    if (isTrafficWanted() != before)
+        trafficWantedChanged();
+}
+
 void EngineLink::setTraffic(QJsonObject traffic)
 {
     m_traffic = std::move(traffic);

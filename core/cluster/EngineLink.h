@@ -50,7 +50,9 @@ public:
     // tcpdump line feed. Fetched only while somebody wants them (the Traffic view while shown): a
     // 1,000-backend document is large. Empty, with trafficError() saying why, when unavailable.
     void setTrafficWanted(bool wanted);
-    bool isTrafficWanted() const { return m_trafficWanted; }
+    // Besides the view: each hold (a drain waiting on the meter) keeps traffic fetched until released.
+    void holdTraffic(bool hold);
+    bool isTrafficWanted() const { return m_trafficWanted || m_trafficHolds > 0; }
     const QJsonObject& traffic() const { return m_traffic; }
     const QString& trafficError() const { return m_trafficError; }
 
@@ -84,6 +86,7 @@ private:
     QDateTime m_unreachableSince;
     QString m_lastError;
     bool m_trafficWanted = false;
+    int m_trafficHolds = 0;
     QJsonObject m_traffic;
     QString m_trafficError;
 };

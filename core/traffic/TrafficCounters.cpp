@@ -69,12 +69,8 @@ int TrafficCounters::rowFor(const IpEndpoint& e)
     if (!m_portInRange.test(e.port))
         return -1;
     const auto it = m_index.find(e);
-    if (it != m_index.end()) {
-        UpstreamRow& r = m_rows[static_cast<std::size_t>(it->second)];
-        if (r.state == RowState::Left)
-            r.state = RowState::Unregistered;
+    if (it != m_index.end())
         return it->second;
-    }
     UpstreamRow r;
     r.key = endpointKey(e);
     r.endpoint = e;
@@ -133,6 +129,10 @@ void TrafficCounters::count(const TcpPacket& p, std::uint64_t timeUs)
     const bool ack = (p.flags & tcpflag::Ack) != 0;
     const bool fin = (p.flags & tcpflag::Fin) != 0;
     const bool rst = (p.flags & tcpflag::Rst) != 0;
+    // A server that left gets traffic again only with a new connection; the last ACK of a flow
+    // that closed before it left does not make it "unregistered".
+    if (r.state == RowState::Left && syn && !ack && dir == Direction::ToBackend)
+        r.state = RowState::Unregistered;
     c.syn += syn ? 1 : 0;
     c.fin += fin ? 1 : 0;
     c.rst += rst ? 1 : 0;

@@ -3,6 +3,9 @@
 // lbdeck-engine as deployed (its own process, a TOML config) counting real traffic: nginx balancing
 // two real backends, Debian's tcpdump on the same interface and filter, and each backend's own
 // access log as the judges of GET /traffic, /traffic/lines and /metrics.
+#include "core/cluster/DrainWatch.h"
+#include "core/cluster/RemoteEngineLink.h"
+#include "core/http/HttpEndpoint.h"
 #include "tests/testbed/EtcdServer.h"
 #include "tests/testbed/NginxServer.h"
 #include "tests/testbed/PrivateNetwork.h"
@@ -16,8 +19,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace lbdeck;
 using namespace lbdeck::testbed;
@@ -62,6 +69,58 @@ qint64 packets(const QJsonObject& row)
            row.value(u"from"_s).toObject().value(u"packets"_s).toInteger();
 }
 
+// A backend that holds every answer for `delay`: a request to it stays in flight that long.
+class SlowBackend : public QObject
+{
+public:
+    explicit SlowBackend(std::chrono::milliseconds delay)
+        : m_delay(delay)
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* s = m_server.nextPendingConnection()) {
+                s->setParent(this);
+                connect(s, &QTcpSocket::readyRead, s, [this, s] {
+                    if (!s->readAll().isEmpty() && !s->property("answering").toBool()) {
+                        s->setProperty("answering", true);
+                        QTimer::singleShot(m_delay, s, [this, s] {
+                            s->write(
+                                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nslow\n");
+                            s->disconnectFromHost();
+                            ++answered;
+                        });
+                    }
+                });
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+            }
+        });
+    }
+    bool listen(const QString& ip, quint16 port) { return m_server.listen(QHostAddress(ip), port); }
+    int answered = 0;
+
+private:
+    QTcpServer m_server;
+    std::chrono::milliseconds m_delay;
+};
+
+// A GET through nginx that does not block the event loop; `body` is what came back once done.
+struct AsyncGet
+{
+    QTcpSocket socket;
+    QByteArray response;
+    bool done = false;
+    void start(quint16 port)
+    {
+        QObject::connect(&socket, &QTcpSocket::readyRead, &socket, [this] { response += socket.readAll(); });
+        QObject::connect(&socket, &QTcpSocket::disconnected, &socket, [this] {
+            response += socket.readAll();
+            done = true;
+        });
+        QObject::connect(&socket, &QTcpSocket::connected, &socket,
+                         [this] { socket.write("GET / HTTP/1.0\r\nHost: lb\r\n\r\n"); });
+        socket.connectToHost(u"127.0.0.1"_s, port);
+    }
+};
+
 } // namespace
 
 class TestTrafficEngine : public QObject
@@ -74,6 +133,7 @@ private Q_SLOTS:
     void initTestCase();
     void countsEveryRequestLikeTcpdumpAndTheBackends();
     void withoutCaptureRightsNamesTheGrantAndStillCountsRequests();
+    void drainWaitsForTheLastFlowOfARemovedBackend();
 
 private:
     // Starts an engine with a config of this name, its status on *statusPort; `wrapper` runs it
@@ -366,6 +426,67 @@ void TestTrafficEngine::withoutCaptureRightsNamesTheGrantAndStillCountsRequests(
         QCOMPARE(httpGet(u"127.0.0.1"_s, m_balancer.port(), "/", nullptr, 3000), 200);
     QVERIFY(waitUntil(caughtUp, std::chrono::seconds(5)));
     QVERIFY(served(traffic(statusPort)) >= 20);
+    engine.stop();
+}
+
+// Take a backend out of etcd while a request to it is in flight: the meter keeps its row, marked
+// draining, until that flow closes, and a drain waiting on the meter ends only then.
+void TestTrafficEngine::drainWaitsForTheLastFlowOfARemovedBackend()
+{
+    SlowBackend slow(std::chrono::milliseconds(1500));
+    const QString slowAddress = u"127.0.1.33"_s;
+    QVERIFY(slow.listen(slowAddress, m_backends.port()));
+    const QString slowKey = u"%1:%2"_s.arg(slowAddress).arg(m_backends.port());
+    TestProcess engine;
+    quint16 statusPort = 0;
+    const QString error = startEngine(engine, u"drain"_s, &statusPort);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    // The upstream: a and the slow one.
+    QVERIFY(put("/lbt/slow", slowKey.toLatin1()));
+    QVERIFY(runCommand(u"/usr/bin/etcdctl"_s, {u"--endpoints"_s, m_etcd.clientUrl(), u"del"_s, u"/lbt/b"_s})
+                .isEmpty());
+    const auto state = [&](const QString& key) {
+        return upstreamIn(traffic(statusPort), key).value(u"state"_s).toString();
+    };
+    QVERIFY(waitUntil([&] { return state(slowKey) == u"registered"_s && state(m_keyB) != u"registered"_s; },
+                      std::chrono::seconds(10)));
+
+    // Round-robin over two servers: one of two requests goes to the slow one and stays there.
+    AsyncGet first, second;
+    first.start(m_balancer.port());
+    second.start(m_balancer.port());
+    QVERIFY(
+        waitUntil([&] { return upstreamIn(traffic(statusPort), slowKey).value(u"open"_s).toInteger() == 1; },
+                  std::chrono::seconds(5)));
+    QCOMPARE(slow.answered, 0);
+
+    QVERIFY(
+        runCommand(u"/usr/bin/etcdctl"_s, {u"--endpoints"_s, m_etcd.clientUrl(), u"del"_s, u"/lbt/slow"_s})
+            .isEmpty());
+    QVERIFY2(waitUntil([&] { return state(slowKey) == u"draining"_s; }, std::chrono::seconds(5)),
+             qPrintable(state(slowKey)));
+    QCOMPARE(slow.answered, 0); // still in flight: nginx finishes it with the old worker
+
+    RemoteEngineLink link(HttpEndpoint::tcp(u"127.0.0.1"_s, statusPort), std::chrono::milliseconds(250));
+    DrainWatch watch(
+        &link, slowKey,
+        {std::chrono::milliseconds(300), std::chrono::seconds(20), std::chrono::milliseconds(100)});
+    QSignalSpy finished(&watch, &DrainWatch::finished);
+    QSignalSpy progress(&watch, &DrainWatch::progress);
+    int answeredWhenDone = -1;
+    connect(&watch, &DrainWatch::finished, this, [&] { answeredWhenDone = slow.answered; });
+    watch.start();
+    QVERIFY(waitUntil([&] { return !finished.isEmpty(); }, std::chrono::seconds(20)));
+    QCOMPARE(finished.first().at(0).value<DrainWatch::Outcome>(), DrainWatch::Outcome::Quiet);
+    QCOMPARE(answeredWhenDone, 1); // not before the slow answer went out
+    QVERIFY(!progress.isEmpty() &&
+            progress.first().first().toString().contains(u"1 connection still open"_s));
+    QVERIFY(waitUntil([&] { return first.done && second.done; }, std::chrono::seconds(5)));
+    QVERIFY(first.response.startsWith("HTTP/1.1 200") && second.response.startsWith("HTTP/1.1 200"));
+    QCOMPARE(state(slowKey), u"left"_s);
+    QVERIFY(!link.isTrafficWanted()); // the watch let go of its hold
+
+    QVERIFY(put("/lbt/b", m_keyB.toLatin1()));
     engine.stop();
 }
 

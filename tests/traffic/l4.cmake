@@ -14,6 +14,6 @@ lbdeck_add_test(test_traffic_meter_live SOURCES TestTrafficMeterLive.cpp LIBS lb
 lbdeck_add_test(test_traffic_history SOURCES TestTrafficHistory.cpp LIBS lbdeck_traffic_l4_support TIMEOUT 60)
 lbdeck_add_test(test_traffic_line_feed SOURCES TestLineFeed.cpp LIBS lbdeck_traffic TIMEOUT 60)
 # lbdeck-engine as a process with its own nginx, backends (127.0.1.31/32, a free port) and etcd.
-lbdeck_add_test(test_traffic_engine SOURCES TestTrafficEngine.cpp LIBS lbdeck_traffic_l4_support lbdeck_testbed
+lbdeck_add_test(test_traffic_engine SOURCES TestTrafficEngine.cpp LIBS lbdeck_core lbdeck_traffic_l4_support lbdeck_testbed
   TIMEOUT 180)
 add_dependencies(test_traffic_engine lbdeck-engine)
