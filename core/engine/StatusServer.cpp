@@ -53,6 +53,39 @@ StatusServer::StatusServer(Engine* engine, QObject* parent)
         return QHttpServerResponse("application/json",
                                    QJsonDocument(m_traffic->toJson()).toJson(QJsonDocument::Compact));
     });
+    // Export capture: POST starts a recording of ?seconds=N; GET answers 202 with its progress while
+    // it runs, then 200 with the pcap file (once: the engine forgets it).
+    m_server->route(
+        u"/traffic/capture"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest& request) {
+            if (!m_traffic)
+                return QHttpServerResponse(QHttpServerResponse::StatusCode::NotFound);
+            const int seconds = QUrlQuery(request.url()).queryItemValue(u"seconds"_s).toInt();
+            if (Result<void> r = m_traffic->startRecording(seconds); !r)
+                return QHttpServerResponse("text/plain; charset=utf-8", r.error().toString().toUtf8() + '\n',
+                                           r.error().code == ErrorCode::InvalidArgument
+                                               ? QHttpServerResponse::StatusCode::BadRequest
+                                               : QHttpServerResponse::StatusCode::Conflict);
+            return QHttpServerResponse(
+                "application/json",
+                QJsonDocument(m_traffic->recordingStatus()).toJson(QJsonDocument::Compact),
+                QHttpServerResponse::StatusCode::Accepted);
+        });
+    m_server->route(u"/traffic/capture"_s, QHttpServerRequest::Method::Get, [this] {
+        if (!m_traffic)
+            return QHttpServerResponse(QHttpServerResponse::StatusCode::NotFound);
+        const QJsonObject status = m_traffic->recordingStatus();
+        if (status.value(u"state"_s).toString() != u"ready"_s)
+            return QHttpServerResponse("application/json",
+                                       QJsonDocument(status).toJson(QJsonDocument::Compact),
+                                       status.value(u"state"_s).toString() == u"recording"_s
+                                           ? QHttpServerResponse::StatusCode::Accepted
+                                           : QHttpServerResponse::StatusCode::NotFound);
+        quint64 packets = 0;
+        QHttpServerResponse r("application/vnd.tcpdump.pcap", m_traffic->takeRecording(&packets));
+        r.setHeader("X-Lbdeck-Packets", QByteArray::number(packets));
+        r.setHeader("Content-Disposition", "attachment; filename=\"lbdeck-capture.pcap\"");
+        return r;
+    });
     m_server->route(u"/traffic/lines"_s, [this](const QHttpServerRequest& request) {
         if (!m_traffic)
             return QHttpServerResponse(QHttpServerResponse::StatusCode::NotFound);

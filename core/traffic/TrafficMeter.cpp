@@ -155,6 +155,7 @@ Result<void> TrafficMeter::start(const MeterOptions& options, const QStringList&
 
 void TrafficMeter::stop()
 {
+    stopRecording();
     delete m_notifier;
     m_notifier = nullptr;
     delete m_rearm;
@@ -210,6 +211,8 @@ void TrafficMeter::onPacket(unsigned char* user, const pcap_pkthdr* header, cons
     const std::uint64_t us = static_cast<std::uint64_t>(header->ts.tv_sec) * 1000000u +
                              static_cast<std::uint64_t>(header->ts.tv_usec);
     self->m_counters->count(packet, us);
+    if (self->m_dumper != nullptr)
+        self->record(header, bytes);
     if (self->m_feed != nullptr && self->m_feed->admit(packet.src, packet.dst))
         self->m_feed->keep(tcpdumpLine(header->ts.tv_sec, header->ts.tv_usec, packet));
     ++self->m_polled;
@@ -255,6 +258,63 @@ void TrafficMeter::housekeeping()
         m_lastDropped = s->dropped;
         Q_EMIT dropsIncreased(s->dropped);
     }
+}
+
+Result<void> TrafficMeter::startRecording(std::size_t maxBytes)
+{
+    if (m_pcap == nullptr)
+        return makeError(ErrorCode::Unavailable, u"not capturing"_s, u"traffic meter"_s);
+    if (m_dumper != nullptr)
+        return makeError(ErrorCode::Conflict, u"a recording is already running"_s, u"traffic meter"_s);
+    m_recordStream = ::open_memstream(&m_recordBuffer, &m_recordSize);
+    if (m_recordStream == nullptr)
+        return makeError(ErrorCode::Io, u"open_memstream failed"_s, u"traffic meter"_s);
+    m_dumper = pcap_dump_fopen(m_pcap, m_recordStream);
+    if (m_dumper == nullptr) {
+        const Error e =
+            makeError(ErrorCode::Io, u"pcap_dump_fopen: %1"_s.arg(pcapText(m_pcap)), u"traffic meter"_s);
+        std::fclose(m_recordStream);
+        std::free(m_recordBuffer);
+        m_recordStream = nullptr;
+        m_recordBuffer = nullptr;
+        return e;
+    }
+    m_recordLimit = maxBytes;
+    m_recorded = 0;
+    m_recordTruncated = false;
+    return {};
+}
+
+void TrafficMeter::record(const pcap_pkthdr* header, const unsigned char* bytes)
+{
+    // The size is only exact after a flush; the limit is checked against it once per packet.
+    if (m_recordSize + 16 + header->caplen > m_recordLimit) { // 16: a record header in the file
+        std::fflush(m_recordStream);
+        if (m_recordSize + 16 + header->caplen > m_recordLimit) {
+            m_recordTruncated = true;
+            return;
+        }
+    }
+    pcap_dump(reinterpret_cast<unsigned char*>(m_dumper), header, bytes);
+    ++m_recorded;
+}
+
+QByteArray TrafficMeter::stopRecording(std::uint64_t* packets, bool* truncated)
+{
+    if (packets)
+        *packets = m_recorded;
+    if (truncated)
+        *truncated = m_recordTruncated;
+    if (m_dumper == nullptr)
+        return {};
+    pcap_dump_close(m_dumper); // flushes and closes the memstream, which finalizes the buffer
+    m_dumper = nullptr;
+    m_recordStream = nullptr;
+    QByteArray out(m_recordBuffer, static_cast<qsizetype>(m_recordSize));
+    std::free(m_recordBuffer);
+    m_recordBuffer = nullptr;
+    m_recordSize = 0;
+    return out;
 }
 
 Result<CaptureStats> TrafficMeter::stats() const

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #pragma once
 
+#include <cstdio>
+
 #include "core/traffic/TrafficCounters.h"
 #include "core/util/Result.h"
 
@@ -16,6 +18,7 @@ class QSocketNotifier;
 class QTimer;
 struct pcap;
 struct pcap_pkthdr;
+struct pcap_dumper;
 
 namespace lbdeck::traffic {
 
@@ -69,6 +72,13 @@ public:
     Result<CaptureStats> stats() const;
     QString filter() const { return m_filter; }
     int linkType() const { return m_linkType; }
+    // Records every packet the meter is handed, as libpcap writes a capture file, in memory, until
+    // stopRecording() or maxBytes (then it stops by itself and says so in truncated()).
+    Result<void> startRecording(std::size_t maxBytes);
+    // The pcap file (empty if none was recording); *packets: how many it holds.
+    QByteArray stopRecording(std::uint64_t* packets = nullptr, bool* truncated = nullptr);
+    bool isRecording() const { return m_dumper != nullptr; }
+    std::uint64_t recordedPackets() const { return m_recorded; }
     // Reads of the ring since start (wakeups and explicit polls).
     std::uint64_t polls() const { return m_polls; }
 
@@ -83,6 +93,7 @@ Q_SIGNALS:
 private:
     static void onPacket(unsigned char* user, const pcap_pkthdr* header, const unsigned char* bytes);
     Result<void> applyFilter();
+    void record(const pcap_pkthdr* header, const unsigned char* bytes);
     void housekeeping();
     Result<std::vector<IpEndpoint>> parseUpstreams(const QStringList& upstreams) const;
 
@@ -99,7 +110,14 @@ private:
     std::uint64_t m_decodeFailed = 0;
     int m_polled = 0;
     std::uint64_t m_polls = 0;
-    LineFeed* m_feed = nullptr; // Not owned.
+    LineFeed* m_feed = nullptr;      // Not owned.
+    pcap_dumper* m_dumper = nullptr; // Owned, while recording: writes to m_recordStream.
+    FILE* m_recordStream = nullptr;  // open_memstream over m_recordBuffer
+    char* m_recordBuffer = nullptr;
+    std::size_t m_recordSize = 0;
+    std::size_t m_recordLimit = 0;
+    std::uint64_t m_recorded = 0;
+    bool m_recordTruncated = false;
 };
 
 } // namespace lbdeck::traffic

@@ -46,6 +46,12 @@ TrafficService::TrafficService(TrafficConfig config, Clock clock, QObject* paren
     connect(&m_receiver, &AccessLogReceiver::recordReceived, this,
             [this](const AccessLogRecord& r) { m_l7.add(r); });
     connect(&m_sampler, &QTimer::timeout, this, &TrafficService::sample);
+    m_recordTimer.setSingleShot(true);
+    connect(&m_recordTimer, &QTimer::timeout, this, [this] {
+        m_meter.poll(); // what the kernel holds from the last moments belongs in it
+        m_recording = m_meter.stopRecording(&m_recordingPackets, &m_recordingTruncated);
+        qCInfo(lcTraffic) << "recorded" << m_recordingPackets << "packets in" << m_recordSeconds << "s";
+    });
     m_sampler.setInterval(1000);
 }
 
@@ -161,6 +167,41 @@ QStringList TrafficService::warnings() const
     if (c.malformed > 0)
         out.append(u"%1 access-log lines could not be read"_s.arg(c.malformed));
     return out;
+}
+
+Result<void> TrafficService::startRecording(int seconds)
+{
+    if (seconds < 1 || seconds > 300)
+        return makeError(ErrorCode::InvalidArgument, u"a recording lasts 1 to 300 s, not %1"_s.arg(seconds),
+                         u"traffic capture"_s);
+    if (!m_meter.isRunning())
+        return makeError(ErrorCode::Unavailable, u"the engine does not capture: %1"_s.arg(m_captureError),
+                         u"traffic capture"_s);
+    if (Result<void> r = m_meter.startRecording(64u << 20); !r)
+        return r;
+    m_recording.clear();
+    m_recordSeconds = seconds;
+    m_recordTimer.start(seconds * 1000);
+    return {};
+}
+
+QJsonObject TrafficService::recordingStatus() const
+{
+    const bool recording = m_meter.isRecording();
+    const char* state = recording ? "recording" : m_recording.isEmpty() ? "idle" : "ready";
+    return {{u"state"_s, QString::fromLatin1(state)},
+            {u"seconds"_s, m_recordSeconds},
+            {u"remainingMs"_s, recording ? m_recordTimer.remainingTime() : 0},
+            {u"packets"_s, qint64(recording ? m_meter.recordedPackets() : m_recordingPackets)},
+            {u"bytes"_s, qint64(m_recording.size())},
+            {u"truncated"_s, m_recordingTruncated}};
+}
+
+QByteArray TrafficService::takeRecording(quint64* packets)
+{
+    if (packets)
+        *packets = quint64(m_recordingPackets);
+    return std::exchange(m_recording, {});
 }
 
 QStringList TrafficService::linesAfter(quint64 after, quint64* last) const

@@ -50,6 +50,12 @@ public:
     QJsonObject toJson();
     // GET /traffic/lines: the feed's lines numbered above `after`; *last gets the newest number.
     QStringList linesAfter(quint64 after, quint64* last) const;
+    // Export capture: records what the meter sees for `seconds` (at most 300, 64 MB), in memory.
+    Result<void> startRecording(int seconds);
+    // {"state": "idle"|"recording"|"ready", "seconds", "remainingMs", "packets", "bytes", "truncated"}
+    QJsonObject recordingStatus() const;
+    // The finished recording (a pcap file) and its packet count; the service forgets it.
+    QByteArray takeRecording(quint64* packets);
     // The /metrics lines (Prometheus text), with upstream and direction labels.
     QByteArray metricsText();
 
@@ -71,6 +77,11 @@ private:
     QString m_accessLogError;
     QStringList m_startWarnings;
     qint64 m_startedMs = 0;
+    QTimer m_recordTimer;
+    int m_recordSeconds = 0;
+    QByteArray m_recording; // the last finished one, until taken
+    std::uint64_t m_recordingPackets = 0;
+    bool m_recordingTruncated = false;
 };
 
 } // namespace lbdeck::traffic

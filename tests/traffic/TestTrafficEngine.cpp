@@ -134,6 +134,7 @@ private Q_SLOTS:
     void countsEveryRequestLikeTcpdumpAndTheBackends();
     void withoutCaptureRightsNamesTheGrantAndStillCountsRequests();
     void drainWaitsForTheLastFlowOfARemovedBackend();
+    void exportedCaptureReadsBackWithTcpdump();
 
 private:
     // Starts an engine with a config of this name, its status on *statusPort; `wrapper` runs it
@@ -487,6 +488,54 @@ void TestTrafficEngine::drainWaitsForTheLastFlowOfARemovedBackend()
     QVERIFY(!link.isTrafficWanted()); // the watch let go of its hold
 
     QVERIFY(put("/lbt/b", m_keyB.toLatin1()));
+    engine.stop();
+}
+
+// Export capture: the engine records for N s, and the file it hands over is one Debian's tcpdump
+// reads, holding exactly the packets the meter counted meanwhile.
+void TestTrafficEngine::exportedCaptureReadsBackWithTcpdump()
+{
+    TestProcess engine;
+    quint16 statusPort = 0;
+    const QString error = startEngine(engine, u"export"_s, &statusPort);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QString url = u"http://127.0.0.1:%1/traffic/capture"_s.arg(statusPort);
+    QByteArray out;
+    QByteArray refused;
+    runCommand(u"/usr/bin/curl"_s,
+               {u"-s"_s, u"-X"_s, u"POST"_s, u"-w"_s, u" %{http_code}"_s, url + u"?seconds=0"_s}, &refused);
+    QVERIFY2(refused.endsWith(" 400") && refused.contains("1 to 300 s"), refused.constData());
+    QCOMPARE(runCommand(u"/usr/bin/curl"_s, {u"-sf"_s, u"-X"_s, u"POST"_s, url + u"?seconds=2"_s}, &out),
+             QString());
+    QVERIFY2(out.contains("\"recording\""), out.constData());
+    for (int i = 0; i < 50; ++i)
+        QCOMPARE(httpGet(u"127.0.0.1"_s, m_balancer.port(), "/", nullptr, 3000), 200);
+    const QString file = m_dir.filePath(u"export.pcap"_s);
+    const QString headers = m_dir.filePath(u"export.headers"_s);
+    QVERIFY(waitUntil(
+        [&] {
+            QByteArray code;
+            runCommand(u"/usr/bin/curl"_s,
+                       {u"-s"_s, u"-o"_s, file, u"-D"_s, headers, u"-w"_s, u"%{http_code}"_s, url}, &code);
+            return code == "200";
+        },
+        std::chrono::seconds(10), std::chrono::milliseconds(200)));
+    QFile h(headers);
+    QVERIFY(h.open(QIODevice::ReadOnly));
+    static const QRegularExpression packetsHeader(u"X-Lbdeck-Packets: (\\d+)"_s,
+                                                  QRegularExpression::CaseInsensitiveOption);
+    const qint64 packets = packetsHeader.match(QString::fromLatin1(h.readAll())).captured(1).toLongLong();
+    QVERIFY2(packets >= 50 * 8,
+             qPrintable(QString::number(packets))); // a request is 10 packets on the backend side
+    QByteArray lines;
+    QCOMPARE(lbdeck::traffic::test::runTcpdump({u"-q"_s, u"-n"_s, u"-r"_s, file}, u"UTC"_s, &lines),
+             QString());
+    QCOMPARE(qint64(lines.count('\n')), packets);
+    // Handed over once: the engine forgets it.
+    QByteArray code;
+    runCommand(u"/usr/bin/curl"_s, {u"-s"_s, u"-o"_s, u"/dev/null"_s, u"-w"_s, u"%{http_code}"_s, url},
+               &code);
+    QCOMPARE(code, QByteArray("404"));
     engine.stop();
 }
 
