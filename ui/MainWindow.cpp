@@ -357,6 +357,7 @@ void MainWindow::setSession(ClusterSession* session)
             m_upstreams->setSources(engine, m_session->prober());
             m_backendsBanner->setEngine(engine);
             m_upstreamsBanner->setEngine(engine);
+            m_traffic->setEngine(engine);
             connect(engine, &EngineLink::updated, this, &MainWindow::updateStatus);
             connect(engine, &EngineLink::reachabilityChanged, this, &MainWindow::updateStatus);
         }

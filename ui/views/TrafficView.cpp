@@ -2,13 +2,22 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "TrafficView.h"
 
-#include <QChart>
-#include <QChartView>
-#include <QDateTimeAxis>
+#include "FilteredTable.h"
+#include "TrafficChart.h"
+#include "TrafficDelegate.h"
+#include "TrafficLinesPane.h"
+#include "core/cluster/EngineLink.h"
+#include "ui/models/TrafficModel.h"
+
+#include <QHeaderView>
+#include <QJsonArray>
 #include <QLabel>
-#include <QLineSeries>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
-#include <QValueAxis>
+
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -16,38 +25,215 @@ namespace lbdeck {
 
 TrafficView::TrafficView(QWidget* parent)
     : QWidget(parent)
+    , m_model(new TrafficModel(this))
+    , m_banner(new QLabel(this))
+    , m_totals(new QLabel(this))
+    , m_chart(new TrafficChart(this))
+    , m_lines(new TrafficLinesPane(this))
 {
     setObjectName(u"trafficView"_s);
-    m_notice = new QLabel(
-        tr("<b>Traffic: not available.</b> Per-upstream packets and bytes come from libpcap on the "
-           "load-balancer node (tcpdump-style counting in lbdeck-engine), which this version does "
-           "not include yet. Nothing below is made up: the chart stays empty until real counters "
-           "arrive."),
-        this);
-    m_notice->setObjectName(u"trafficNotice"_s);
-    m_notice->setWordWrap(true);
-    auto* chart = new QChart;
-    chart->setTitle(tr("Requests per upstream (last 5 minutes)"));
-    chart->legend()->hide();
-    auto* series = new QLineSeries(chart);
-    chart->addSeries(series);
-    auto* x = new QValueAxis(chart);
-    x->setRange(-300, 0);
-    x->setTitleText(tr("seconds"));
-    auto* y = new QValueAxis(chart);
-    y->setRange(0, 1);
-    y->setTitleText(tr("packets/s"));
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
-    series->attachAxis(x);
-    series->attachAxis(y);
-    auto* view = new QChartView(chart, this);
-    view->setObjectName(u"trafficChart"_s);
-    view->setEnabled(false);
-    view->setRenderHint(QPainter::Antialiasing);
+    m_banner->setObjectName(u"trafficBanner"_s);
+    m_banner->setWordWrap(true);
+    m_banner->setTextFormat(Qt::PlainText);
+    m_banner->hide();
+    m_totals->setObjectName(u"trafficTotals"_s);
+    m_totals->setTextFormat(Qt::PlainText);
+    // A longer line next second must not widen the window or lay the view out again.
+    m_totals->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    m_totals->setText(tr("No traffic counters yet."));
+
+    auto* view = new QTableView;
+    view->setObjectName(u"trafficTable"_s);
+    m_table = new FilteredTable(view, m_model, u"trafficFilter"_s, this);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setAlternatingRowColors(true);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->horizontalHeader()->setResizeContentsPrecision(200);
+    view->setWordWrap(false);
+    view->setItemDelegate(new TrafficDelegate(view));
+    // Columns fit their content when rows come (coalesced), not on every update.
+    auto* fit = new QTimer(view);
+    fit->setSingleShot(true);
+    fit->setInterval(50);
+    connect(fit, &QTimer::timeout, view, [view] { view->resizeColumnsToContents(); });
+    connect(m_model, &QAbstractItemModel::rowsInserted, fit, qOverload<>(&QTimer::start));
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] { m_rowsCameOrWent = true; });
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] { m_rowsCameOrWent = true; });
+
+    m_chart->setModel(m_model);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName(u"trafficSplitter"_s);
+    split->addWidget(m_table);
+    split->addWidget(m_chart);
+    split->addWidget(m_lines);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setStretchFactor(2, 2);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_notice);
-    layout->addWidget(view, 1);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_totals);
+    layout->addWidget(split, 1);
+}
+
+QTableView* TrafficView::table() const
+{
+    return m_table->view();
+}
+
+void TrafficView::setEngine(EngineLink* engine)
+{
+    if (m_engine) {
+        m_engine->setTrafficWanted(false);
+        disconnect(m_engine, nullptr, this, nullptr);
+    }
+    m_engine = engine;
+    m_ledgerSeen = false;
+    m_lastLedgerId = 0;
+    if (!engine)
+        return;
+    connect(engine, &EngineLink::trafficUpdated, this, &TrafficView::onTraffic);
+    connect(engine, &EngineLink::trafficLines, m_lines, &TrafficLinesPane::appendLines);
+    connect(engine, &EngineLink::updated, this, &TrafficView::readReloads);
+    engine->setTrafficWanted(isVisible());
+    readReloads();
+}
+
+void TrafficView::setNodeOf(std::function<QString(const QString&)> nodeOf)
+{
+    m_model->setNodeOf(std::move(nodeOf));
+}
+
+void TrafficView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_engine)
+        m_engine->setTrafficWanted(true);
+}
+
+void TrafficView::hideEvent(QHideEvent* event)
+{
+    QWidget::hideEvent(event);
+    if (m_engine)
+        m_engine->setTrafficWanted(false);
+}
+
+void TrafficView::onTraffic()
+{
+    if (!m_engine)
+        return;
+    if (m_engine->traffic().isEmpty() && !m_engine->trafficError().isEmpty())
+        showTrafficError(m_engine->trafficError());
+    else
+        showTraffic(m_engine->traffic());
+}
+
+QStringList TrafficView::bannerLines(const QJsonObject& traffic, bool* isError)
+{
+    QStringList out;
+    bool error = false;
+    const QString capture = traffic.value(u"capture"_s).toObject().value(u"error"_s).toString();
+    if (!capture.isEmpty()) {
+        out << tr("Packet capture: %1").arg(capture);
+        error = true;
+    }
+    const QString accessLog = traffic.value(u"accessLog"_s).toObject().value(u"error"_s).toString();
+    if (!accessLog.isEmpty()) {
+        out << tr("nginx access log: %1").arg(accessLog);
+        error = true;
+    }
+    for (const QJsonValue& w : traffic.value(u"warnings"_s).toArray()) {
+        const QString text = w.toString();
+        if (!text.isEmpty() && !out.contains(text))
+            out << text;
+    }
+    if (isError)
+        *isError = error;
+    return out;
+}
+
+void TrafficView::setBanner(const QStringList& lines, bool isError)
+{
+    m_banner->setStyleSheet(isError ? u"QLabel { background: #b00020; color: white; padding: 4px; }"_s
+                                    : u"QLabel { background: #f0b000; color: black; padding: 4px; }"_s);
+    const QString text = lines.join(u'\n');
+    m_banner->setText(text);
+    m_banner->setToolTip(text);
+    m_banner->setVisible(!text.isEmpty());
+}
+
+void TrafficView::showTraffic(const QJsonObject& traffic)
+{
+    m_pending = traffic;
+    if (m_pendingSet)
+        return;
+    m_pendingSet = true;
+    QMetaObject::invokeMethod(this, &TrafficView::applyTraffic, Qt::QueuedConnection);
+}
+
+void TrafficView::applyTraffic()
+{
+    if (!m_pendingSet)
+        return;
+    m_pendingSet = false;
+    const QJsonObject traffic = std::exchange(m_pending, {});
+    m_available = traffic.value(u"capture"_s).toObject().value(u"running"_s).toBool() ||
+                  traffic.value(u"accessLog"_s).toObject().value(u"listening"_s).toBool();
+    bool error = false;
+    const QStringList lines = bannerLines(traffic, &error);
+    setBanner(lines, error);
+    m_model->update(traffic);
+    m_totals->setText(m_model->totals().backends > 0 || m_available ? m_model->totalsText()
+                                                                    : tr("No traffic counters yet."));
+    if (!m_rowsCameOrWent)
+        return;
+    m_rowsCameOrWent = false;
+    QStringList addresses;
+    addresses.reserve(m_model->rowCount());
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        addresses << m_model->addressAt(row);
+    m_lines->setBackends(addresses);
+}
+
+void TrafficView::showTrafficError(const QString& error)
+{
+    m_pendingSet = false;
+    m_pending = {};
+    m_available = false;
+    setBanner({tr("Traffic counters unavailable: %1").arg(error)}, true);
+}
+
+void TrafficView::addMarker(const QDateTime& at, const QString& label)
+{
+    m_chart->addMarker(at, label);
+}
+
+void TrafficView::readReloads()
+{
+    // The ledger as ClusterEvents reads it: ids grow; a smaller newest id is another engine.
+    if (!m_engine)
+        return;
+    const QJsonArray ledger = m_engine->status().value(u"ledger"_s).toArray();
+    if (ledger.isEmpty())
+        return;
+    const qint64 newest = ledger.last().toObject().value(u"id"_s).toInteger();
+    if (newest < m_lastLedgerId)
+        m_lastLedgerId = 0;
+    // Before this view looked, only what the chart's longest window still shows.
+    const qint64 oldest = m_ledgerSeen ? 0 : m_model->now() - 15 * 60'000;
+    m_ledgerSeen = true;
+    for (const QJsonValue& v : ledger) {
+        const QJsonObject e = v.toObject();
+        if (e.value(u"id"_s).toInteger() <= m_lastLedgerId)
+            continue;
+        const QDateTime at = QDateTime::fromString(e.value(u"at"_s).toString(), Qt::ISODateWithMs);
+        if (!at.isValid() || at.toMSecsSinceEpoch() < oldest)
+            continue;
+        const QString outcome = e.value(u"outcome"_s).toString();
+        addMarker(at, outcome == u"applied"_s ? tr("reload") : tr("reload (%1)").arg(outcome));
+    }
+    m_lastLedgerId = qMax(m_lastLedgerId, newest);
 }
 
 } // namespace lbdeck

@@ -2,24 +2,81 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #pragma once
 
+#include <QDateTime>
+#include <QJsonObject>
+#include <QPointer>
 #include <QWidget>
 
+#include <functional>
+
 class QLabel;
+class QTableView;
 
 namespace lbdeck {
 
-// Per-upstream packets/s and bytes/s and a tcpdump-style line view. The counters come from the
-// engine's libpcap traffic module, which this version does not ship yet: the view says so instead
-// of drawing made-up numbers.
+class EngineLink;
+class FilteredTable;
+class TrafficChart;
+class TrafficLinesPane;
+class TrafficModel;
+
+// The engine's traffic counters (its GET /traffic, through the engine link): a banner for whatever
+// makes the numbers short or absent (pcap drops, a full flow table, no capture permission), the
+// totals, a row per backend, a time chart with a marker at every reload, and the tcpdump lines.
+// The link fetches traffic only while this view is shown.
 class TrafficView : public QWidget
 {
     Q_OBJECT
 public:
     explicit TrafficView(QWidget* parent = nullptr);
-    bool isAvailable() const { return false; }
+
+    void setEngine(EngineLink* engine); // Not owned.
+    void setNodeOf(std::function<QString(const QString& address)> nodeOf);
+    // True when the last document had the capture running or the access log listening.
+    bool isAvailable() const { return m_available; }
+
+    // A GET /traffic document (what the link's trafficUpdated brings; public for tests and the bench).
+    // Applied on the next turn of the event loop, so that the table's update and its repaint are
+    // two turns, not one long one; documents that come meanwhile replace it.
+    void showTraffic(const QJsonObject& traffic);
+    bool isTrafficPending() const { return m_pendingSet; }
+    // The link could not fetch /traffic.
+    void showTrafficError(const QString& error);
+    void addMarker(const QDateTime& at, const QString& label);
+
+    // The banner's lines for a document (empty: nothing to say), and whether one is an error.
+    static QStringList bannerLines(const QJsonObject& traffic, bool* isError = nullptr);
+
+    TrafficModel* model() const { return m_model; }
+    TrafficChart* chart() const { return m_chart; }
+    TrafficLinesPane* lines() const { return m_lines; }
+    QLabel* banner() const { return m_banner; }
+    QLabel* totals() const { return m_totals; }
+    QTableView* table() const;
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
-    QLabel* m_notice; // Owned (child).
+    void onTraffic();
+    void applyTraffic();
+    void readReloads();
+    void setBanner(const QStringList& lines, bool isError);
+
+    QPointer<EngineLink> m_engine;
+    TrafficModel* m_model;     // Owned (child).
+    QLabel* m_banner;          // Owned (child).
+    QLabel* m_totals;          // Owned (child).
+    FilteredTable* m_table;    // Owned (child).
+    TrafficChart* m_chart;     // Owned (child).
+    TrafficLinesPane* m_lines; // Owned (child).
+    QJsonObject m_pending;
+    bool m_pendingSet = false;
+    bool m_available = false;
+    bool m_rowsCameOrWent = false; // the lines' filter offers the backends again
+    bool m_ledgerSeen = false;
+    qint64 m_lastLedgerId = 0;
 };
 
 } // namespace lbdeck

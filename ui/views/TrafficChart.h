@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: lbdeck contributors
+#pragma once
+
+#include "ui/models/TrafficModel.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+#include <vector>
+
+class QChart;
+class QChartView;
+class QComboBox;
+class QDateTimeAxis;
+class QGraphicsSimpleTextItem;
+class QLabel;
+class QLineSeries;
+class QValueAxis;
+
+namespace lbdeck {
+
+// A time chart of one metric per backend (one line series each) over the last 1, 5 or 15 minutes,
+// with a thin vertical line and a label at every marker (a reload, a start or stop). It follows a
+// TrafficModel: each update appends the newest complete bucket to every series and drops what left
+// the window; the whole series is only rebuilt for a new backend, a gap, or another metric or window.
+// Every backend has its series, but the chart draws the MaxDrawn busiest ones (chosen again every
+// 10 s): Qt Charts lays out and strokes every drawn line on each update, and 1,000 lines would
+// cost the GUI thread hundreds of milliseconds a second for a picture nobody can read.
+class TrafficChart : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TrafficChart(QWidget* parent = nullptr);
+
+    void setModel(TrafficModel* model); // Not owned.
+    void addMarker(const QDateTime& at, const QString& label);
+
+    TrafficModel::Metric metric() const;
+    void setMetric(TrafficModel::Metric metric);
+    int windowMinutes() const;
+    void setWindowMinutes(int minutes); // 1, 5 or 15
+
+    QChart* chart() const { return m_chart; }
+    static constexpr int MaxDrawn = 10;
+
+    int seriesCount() const { return int(m_series.size()); }
+    int drawnCount() const;
+    QLineSeries* seriesOf(const QString& address) const;
+    int markerCount() const { return int(m_markers.size()); }
+    QString markerLabel(int i) const;
+    // An update of the model is drawn on the next turn of the event loop (not in the same one as
+    // the table's); true until then.
+    bool isSamplePending() const;
+
+private:
+    struct Entry
+    {
+        QLineSeries* series = nullptr; // Owned (this, or the chart while drawn).
+        quint64 seen = 0;
+        bool drawn = false;
+    };
+    struct Marker
+    {
+        qint64 ms = 0;
+        QString label;
+        QLineSeries* line = nullptr;             // Owned by the chart.
+        QGraphicsSimpleTextItem* text = nullptr; // Owned by the chart.
+    };
+
+    void onSampled();
+    void rebuild();
+    void fill(QLineSeries* series, int row);
+    void chooseDrawn();
+    void scroll();
+    void placeMarkers();
+    qint64 windowMs() const;
+    qint64 bucketMs() const;
+
+    QPointer<TrafficModel> m_model;
+    QChart* m_chart;        // Owned by m_view.
+    QChartView* m_view;     // Owned (child).
+    QDateTimeAxis* m_x;     // Owned by the chart.
+    QValueAxis* m_y;        // Owned by the chart.
+    QComboBox* m_metricBox; // Owned (child).
+    QComboBox* m_windowBox; // Owned (child).
+    QLabel* m_note;         // Owned (child).
+    QTimer m_sample;
+    QHash<QString, Entry> m_series;
+    std::vector<Marker> m_markers;
+    quint64 m_generation = 0;
+    qint64 m_chosenMs = 0; // when the drawn series were chosen
+    double m_top = 1;
+};
+
+} // namespace lbdeck
