@@ -242,6 +242,7 @@ void BackendActions::run(BackendOperation* op)
         m_running = nullptr;
         if (op->result()) {
             Q_EMIT logMessage(tr("%1: done").arg(op->title()), false);
+            Q_EMIT operationDone(op->title());
         } else {
             const QString text = tr("%1 failed: %2").arg(op->title(), op->result().error().toString());
             Q_EMIT logMessage(text, true);

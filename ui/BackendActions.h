@@ -44,6 +44,8 @@ public:
 
 Q_SIGNALS:
     void logMessage(const QString& text, bool isError);
+    // A start, stop, drain, restart or replace that finished well ("Start apache-8003 on node-b").
+    void operationDone(const QString& title);
 
 private:
     struct Target

@@ -6,6 +6,7 @@
 #include "Dialogs.h"
 #include "HelpMenu.h"
 #include "SecretStore.h"
+#include "core/cluster/BackendAddress.h"
 #include "core/cluster/ClusterEvents.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/EngineLink.h"
@@ -20,6 +21,7 @@
 #include "models/EventLogModel.h"
 #include "models/NodesModel.h"
 #include "models/UpstreamsModel.h"
+#include "views/CaptureExport.h"
 #include "views/ConfigView.h"
 #include "views/FilteredTable.h"
 #include "views/ServingBanner.h"
@@ -129,6 +131,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_backendsView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_actions = new BackendActions(m_backendsView, this);
     connect(m_actions, &BackendActions::logMessage, m_log, &EventLogModel::append);
+    // The Traffic chart marks every start and stop, next to the engine's reloads.
+    connect(m_actions, &BackendActions::operationDone, this,
+            [this](const QString& title) { m_traffic->addMarker(QDateTime::currentDateTime(), title); });
     auto* toolbar = addToolBar(tr("Backends"));
     toolbar->setObjectName(u"backendsToolbar"_s);
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -216,6 +221,14 @@ void MainWindow::createActions()
     QAction* exportBundle = file->addAction(tr("Export &bundle…"), m_config, &ConfigView::exportBundle);
     exportBundle->setObjectName(u"actionExportBundle"_s);
     exportBundle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    QAction* exportCapture = file->addAction(tr("Export &capture…"), this, [this] {
+        m_tabs->setCurrentWidget(m_traffic);
+        if (CaptureExport* e = m_traffic->captureExport())
+            e->start();
+    });
+    exportCapture->setObjectName(u"actionExportCapture"_s);
+    exportCapture->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    exportCapture->setToolTip(tr("Record 30 s of the load balancer's traffic into a .pcap file"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -358,6 +371,16 @@ void MainWindow::setSession(ClusterSession* session)
             m_backendsBanner->setEngine(engine);
             m_upstreamsBanner->setEngine(engine);
             m_traffic->setEngine(engine);
+            // A backend's node is the one that publishes on its host (the profile's few nodes).
+            m_traffic->setNodeOf([session = QPointer<ClusterSession>(m_session)](const QString& address) {
+                if (!session)
+                    return QString();
+                const QString host = BackendAddress::hostOf(address.toUtf8());
+                for (const NodeConnection* n : session->nodes())
+                    if (n->profile().publishAddress == host)
+                        return n->profile().name;
+                return QString();
+            });
             connect(engine, &EngineLink::updated, this, &MainWindow::updateStatus);
             connect(engine, &EngineLink::reachabilityChanged, this, &MainWindow::updateStatus);
         }

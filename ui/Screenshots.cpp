@@ -13,6 +13,9 @@
 #include <QTabWidget>
 #include <QTimer>
 
+#include <functional>
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 namespace lbdeck {
@@ -34,17 +37,34 @@ void takeScreenshots(MainWindow* window, const QString& directory)
         poll->stop();
         auto* tabs = window->findChild<QTabWidget*>(u"tabs"_s);
         const QStringList names{u"nodes"_s, u"backends"_s, u"upstreams"_s, u"traffic"_s, u"config"_s};
-        for (int i = 0; i < tabs->count() && i < names.size(); ++i) {
+        // One tab after the other; the Traffic view first gathers 20 s of the demo's load, so its
+        // chart has lines and its table rates.
+        auto next = std::make_shared<std::function<void(int)>>();
+        *next = [window, directory, tabs, names, weak = std::weak_ptr(next)](int i) {
+            const auto again = weak.lock();
+            if (!again)
+                return;
+            if (i >= tabs->count() || i >= names.size()) {
+                if (auto* configTabs = window->findChild<QTabWidget*>(u"configTabs"_s)) {
+                    configTabs->setCurrentIndex(configTabs->count() - 1);
+                    QApplication::processEvents();
+                    window->grab().save(directory + u"/ledger.png"_s);
+                }
+                QApplication::quit();
+                return;
+            }
             tabs->setCurrentIndex(i);
-            QApplication::processEvents();
-            window->grab().save(directory + u'/' + names[i] + u".png"_s);
-        }
-        if (auto* configTabs = window->findChild<QTabWidget*>(u"configTabs"_s)) {
-            configTabs->setCurrentIndex(configTabs->count() - 1);
-            QApplication::processEvents();
-            window->grab().save(directory + u"/ledger.png"_s);
-        }
-        QApplication::quit();
+            const int settleMs = names[i] == u"traffic"_s ? 20000 : 0;
+            QTimer::singleShot(settleMs, window, [window, directory, names, i, again] {
+                QApplication::processEvents();
+                window->grab().save(directory + u'/' + names[i] + u".png"_s);
+                (*again)(i + 1);
+            });
+        };
+        (*next)(0);
+        // The chain refers to itself weakly; this keeps it alive until the window goes.
+        auto* holder = new QObject(window);
+        QObject::connect(holder, &QObject::destroyed, holder, [next] {});
     });
     poll->start(500);
 }

@@ -79,6 +79,19 @@ void EngineLink::holdTraffic(bool hold)
         trafficWantedChanged();
 }
 
+void EngineLink::recordCapture(int, QObject* context, CaptureDone done)
+{
+    QMetaObject::invokeMethod(
+        context,
+        [done] {
+            done(makeError(ErrorCode::Unavailable,
+                           u"this engine does not record traffic (lbdeck-engine run does)"_s,
+                           u"Export capture"_s),
+                 0);
+        },
+        Qt::QueuedConnection);
+}
+
 void EngineLink::setTraffic(QJsonObject traffic)
 {
     m_traffic = std::move(traffic);

@@ -8,6 +8,10 @@
 #include <QSet>
 #include <QStringList>
 
+#include "core/util/Result.h"
+
+#include <functional>
+
 namespace lbdeck {
 
 // What the reconciliation engine says about itself (its /status and /config), whether it runs on
@@ -55,6 +59,10 @@ public:
     bool isTrafficWanted() const { return m_trafficWanted || m_trafficHolds > 0; }
     const QJsonObject& traffic() const { return m_traffic; }
     const QString& trafficError() const { return m_trafficError; }
+    // Export capture: the engine records `seconds` of what its meter sees; `done` gets the pcap file
+    // and how many packets it holds (or why not), on `context`'s thread, unless context is gone.
+    using CaptureDone = std::function<void(const Result<QByteArray>& file, quint64 packets)>;
+    virtual void recordCapture(int seconds, QObject* context, CaptureDone done);
 
 Q_SIGNALS:
     void updated();

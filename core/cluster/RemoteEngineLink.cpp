@@ -4,7 +4,9 @@
 
 #include "core/http/HttpClient.h"
 
+#include <QDeadlineTimer>
 #include <QJsonDocument>
+#include <QPointer>
 
 using namespace Qt::StringLiterals;
 
@@ -128,6 +130,47 @@ void RemoteEngineLink::refreshTraffic()
             if (!lines.isEmpty())
                 Q_EMIT trafficLines(lines);
         });
+    });
+}
+
+void RemoteEngineLink::recordCapture(int seconds, QObject* context, CaptureDone done)
+{
+    HttpRequest start;
+    start.method = "POST";
+    start.target = "/traffic/capture?seconds=" + QByteArray::number(seconds);
+    start.timeout = std::chrono::milliseconds(3000);
+    QPointer<QObject> ctx(context);
+    m_http->send(start, context, [this, seconds, ctx, done](const Result<HttpResponse>& r) {
+        if (!r)
+            return done(r.error(), 0);
+        if (r->status != 202)
+            return done(makeError(ErrorCode::Unavailable, QString::fromUtf8(r->body).trimmed(),
+                                  u"%1: Export capture"_s.arg(describe())),
+                        0);
+        // Then ask every 500 ms until the file is there (202 while it records), for at most 30 s
+        // past its end.
+        auto deadline = std::make_shared<QDeadlineTimer>((seconds + 30) * 1000);
+        auto fetch = std::make_shared<std::function<void()>>();
+        *fetch = [this, ctx, done, deadline, weak = std::weak_ptr(fetch)] {
+            const auto again = weak.lock();
+            if (!again || !ctx)
+                return;
+            HttpRequest get;
+            get.target = "/traffic/capture";
+            get.timeout = std::chrono::milliseconds(30000);
+            m_http->send(get, ctx, [this, ctx, done, deadline, again](const Result<HttpResponse>& g) {
+                if (!g)
+                    return done(g.error(), 0);
+                if (g->status == 200)
+                    return done(g->body, g->headers.value("X-Lbdeck-Packets").toULongLong());
+                if (g->status != 202 || deadline->hasExpired())
+                    return done(makeError(ErrorCode::Unavailable, QString::fromUtf8(g->body).trimmed(),
+                                          u"%1: Export capture (HTTP %2)"_s.arg(describe()).arg(g->status)),
+                                0);
+                QTimer::singleShot(500, ctx, [again] { (*again)(); });
+            });
+        };
+        (*fetch)();
     });
 }
 

@@ -20,6 +20,7 @@ public:
                      QObject* parent = nullptr);
     QString describe() const override;
     void refresh() override;
+    void recordCapture(int seconds, QObject* context, CaptureDone done) override;
 
 protected:
     void trafficWantedChanged() override;

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "DemoCluster.h"
 
+#include <QTcpSocket>
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -94,12 +96,14 @@ QString DemoCluster::writeEngineConfig()
         u"[etcd]\nendpoints = [\"%1\"]\n\n[[source]]\nprefix = \"/test/\"\n\n"
         u"[engine]\nstatus_listen = \"127.0.0.1:%2\"\n\n"
         u"[nginx]\ndest = \"%3\"\nprefix = \"%4\"\npid_file = \"%5\"\nerror_log = \"%6\"\n"
-        u"temp_dir = \"%4/tmp\"\nuser = \"root\"\nlisten = \"127.0.0.1:%7\"\nstatus_listen = \"127.0.0.1:%8\"\n"_s
-            .arg(m_etcd.clientUrl())
+        u"temp_dir = \"%4/tmp\"\nuser = \"root\"\nlisten = \"127.0.0.1:%7\"\nstatus_listen = "
+        u"\"127.0.0.1:%8\"\n\n"
+        u"[traffic]\ninterface = \"lo\"\naccess_log_socket = \"%9\"\n"_s.arg(m_etcd.clientUrl())
             .arg(m_engineStatusPort)
             .arg(m_nginx.confPath(), m_nginx.prefix(), m_nginx.pidFile(), m_nginx.errorLog())
             .arg(m_nginx.port())
-            .arg(m_nginxStatusPort);
+            .arg(m_nginxStatusPort)
+            .arg(m_dir.filePath(u"access.sock"_s));
     return writeFile(m_dir.filePath(u"engine.toml"_s), toml.toUtf8()) ? QString()
                                                                       : u"cannot write engine.toml"_s;
 }
@@ -140,6 +144,27 @@ QString DemoCluster::writeProfile()
                                                                      : u"cannot write the profile"_s;
 }
 
+void DemoCluster::startLoad(int perSecond)
+{
+    m_load.stop();
+    if (perSecond <= 0)
+        return;
+    m_loadRate = perSecond;
+    m_load.setInterval(std::max(1, 1000 / perSecond));
+    QObject::disconnect(&m_load, nullptr, nullptr, nullptr);
+    QObject::connect(&m_load, &QTimer::timeout, &m_load, [this] {
+        // Fire and forget, never blocking: the socket deletes itself once nginx has answered.
+        auto* s = new QTcpSocket(&m_load);
+        QObject::connect(s, &QTcpSocket::connected, s,
+                         [s] { s->write("GET / HTTP/1.0\r\nHost: demo\r\n\r\n"); });
+        QObject::connect(s, &QTcpSocket::readyRead, s, [s] { s->readAll(); });
+        QObject::connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+        QObject::connect(s, &QTcpSocket::errorOccurred, s, &QObject::deleteLater);
+        s->connectToHost(u"127.0.0.1"_s, m_nginx.port());
+    });
+    m_load.start();
+}
+
 QString DemoCluster::summary() const
 {
     return u"demo cluster up:\n"
@@ -147,11 +172,14 @@ QString DemoCluster::summary() const
            u"  backends    apache-8001 on 127.0.1.3:8001, apache-8002 on 127.0.1.2:8002 (Docker, %2)\n"
            u"  nginx       http://127.0.0.1:%3/ (load balancer, config written by lbdeck-engine)\n"
            u"  engine      http://127.0.0.1:%4/status\n"
-           u"  node-b      over ssh:// to 127.0.0.1:%5; node-c over the local Docker socket\n"_s
-               .arg(m_etcd.clientUrl(), m_docker.host())
+           u"  node-b      over ssh:// to 127.0.0.1:%5; node-c over the local Docker socket\n"
+           u"  traffic     %6\n"_s.arg(m_etcd.clientUrl(), m_docker.host())
                .arg(m_nginx.port())
                .arg(m_engineStatusPort)
-               .arg(m_ssh.port());
+               .arg(m_ssh.port())
+               .arg(m_loadRate > 0
+                        ? u"%1 requests/s through nginx, for the Traffic view (--load N)"_s.arg(m_loadRate)
+                        : u"none generated; curl http://127.0.0.1:%1/ to see some"_s.arg(m_nginx.port()));
 }
 
 } // namespace lbdeck::testbed

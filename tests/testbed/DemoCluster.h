@@ -10,6 +10,7 @@
 
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QTimer>
 
 namespace lbdeck::testbed {
 
@@ -28,6 +29,8 @@ public:
     QString profileFile() const { return m_dir.filePath(QStringLiteral("demo-profile.json")); }
     QStringList environment() const;
     QString summary() const;
+    // Requests through nginx at this rate (0: none), so that the Traffic view has something to show.
+    void startLoad(int perSecond);
 
 private:
     QString startBackends();
@@ -42,6 +45,8 @@ private:
     TestProcess m_engine;
     quint16 m_engineStatusPort = 0;
     quint16 m_nginxStatusPort = 0;
+    QTimer m_load;
+    int m_loadRate = 0;
 };
 
 } // namespace lbdeck::testbed

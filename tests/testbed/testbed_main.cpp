@@ -38,7 +38,9 @@ int main(int argc, char** argv)
     const QCommandLineOption demoOption(
         u"demo"_s, u"The whole demo cluster (etcd, backends in Docker, nginx, "
                    u"lbdeck-engine, an ssh:// node); {profile} in the command is its profile."_s);
-    cli.addOptions({servicesOption, seedOption, stateOption, demoOption});
+    const QCommandLineOption loadOption(
+        u"load"_s, u"With --demo: requests per second through nginx (default 5)."_s, u"n"_s, u"5"_s);
+    cli.addOptions({servicesOption, seedOption, stateOption, demoOption, loadOption});
     cli.addPositionalArgument(
         u"command"_s,
         u"Optional: a command to run once the services are up (after --); {etcd}, {docker},"
@@ -62,6 +64,7 @@ int main(int argc, char** argv)
             err << "lbdeck-testbed: " << e << Qt::endl;
             return 1;
         }
+        demo->startLoad(cli.value(loadOption).toInt());
         err << demo->summary() << Qt::flush;
         state[u"profile"_s] = demo->profileFile();
         commandEnvironment = demo->environment();

@@ -2,6 +2,12 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "TrafficView.h"
 
+#include "CaptureExport.h"
+#include "ui/Dialogs.h"
+
+#include <QHBoxLayout>
+#include <QPushButton>
+
 #include "FilteredTable.h"
 #include "TrafficChart.h"
 #include "TrafficDelegate.h"
@@ -71,9 +77,21 @@ TrafficView::TrafficView(QWidget* parent)
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     split->setStretchFactor(2, 2);
+    m_exportButton = new QPushButton(tr("Export capture…"), this);
+    m_exportButton->setObjectName(u"exportCapture"_s);
+    m_exportButton->setToolTip(tr("Record 30 s of the load balancer's traffic into a .pcap file for "
+                                  "Wireshark or tcpdump -r (Ctrl+Shift+P)"));
+    m_exportButton->setEnabled(false);
+    connect(m_exportButton, &QPushButton::clicked, this, [this] {
+        if (m_export)
+            m_export->start();
+    });
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_totals, 1);
+    top->addWidget(m_exportButton);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
-    layout->addWidget(m_totals);
+    layout->addLayout(top);
     layout->addWidget(split, 1);
 }
 
@@ -89,6 +107,19 @@ void TrafficView::setEngine(EngineLink* engine)
         disconnect(m_engine, nullptr, this, nullptr);
     }
     m_engine = engine;
+    delete m_export;
+    m_export = nullptr;
+    m_exportButton->setEnabled(engine != nullptr);
+    if (engine) {
+        m_export = new CaptureExport(engine, this);
+        connect(m_export, &CaptureExport::runningChanged, m_exportButton,
+                [this](bool running) { m_exportButton->setEnabled(!running); });
+        connect(m_export, &CaptureExport::exported, this, [this](const QString& path, quint64 packets) {
+            m_totals->setText(tr("Saved %1 packets to %2").arg(packets).arg(path));
+        });
+        connect(m_export, &CaptureExport::failed, this,
+                [this](const QString& error) { dialogs::warning(this, tr("Export capture"), error); });
+    }
     m_ledgerSeen = false;
     m_lastLedgerId = 0;
     if (!engine)

@@ -10,10 +10,12 @@
 #include <functional>
 
 class QLabel;
+class QPushButton;
 class QTableView;
 
 namespace lbdeck {
 
+class CaptureExport;
 class EngineLink;
 class FilteredTable;
 class TrafficChart;
@@ -53,6 +55,8 @@ public:
     QLabel* banner() const { return m_banner; }
     QLabel* totals() const { return m_totals; }
     QTableView* table() const;
+    // Export capture… (File menu, Ctrl+Shift+P): the engine records 30 s, saved where asked.
+    CaptureExport* captureExport() const { return m_export; }
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -65,12 +69,14 @@ private:
     void setBanner(const QStringList& lines, bool isError);
 
     QPointer<EngineLink> m_engine;
-    TrafficModel* m_model;     // Owned (child).
-    QLabel* m_banner;          // Owned (child).
-    QLabel* m_totals;          // Owned (child).
-    FilteredTable* m_table;    // Owned (child).
-    TrafficChart* m_chart;     // Owned (child).
-    TrafficLinesPane* m_lines; // Owned (child).
+    TrafficModel* m_model;             // Owned (child).
+    QLabel* m_banner;                  // Owned (child).
+    QLabel* m_totals;                  // Owned (child).
+    FilteredTable* m_table;            // Owned (child).
+    TrafficChart* m_chart;             // Owned (child).
+    TrafficLinesPane* m_lines;         // Owned (child).
+    CaptureExport* m_export = nullptr; // Owned (child), once there is an engine.
+    QPushButton* m_exportButton;       // Owned (child).
     QJsonObject m_pending;
     bool m_pendingSet = false;
     bool m_available = false;
