@@ -9,6 +9,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QFile>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -258,6 +259,33 @@ void TrafficMeter::housekeeping()
         m_lastDropped = s->dropped;
         Q_EMIT dropsIncreased(s->dropped);
     }
+}
+
+Result<std::uint64_t> TrafficMeter::replay(const QString& pcapFile, const QStringList& upstreams,
+                                           const MeterOptions& options)
+{
+    stop();
+    auto set = parseUpstreams(upstreams);
+    if (!set)
+        return set.error();
+    m_options = options;
+    m_counters = std::make_unique<TrafficCounters>(options.flowCapacity);
+    m_counters->setUpstreams(*set);
+    m_decodeFailed = 0;
+    char err[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* p = pcap_open_offline(QFile::encodeName(pcapFile).constData(), err);
+    if (p == nullptr)
+        return makeError(ErrorCode::Io, QString::fromLocal8Bit(err), pcapFile);
+    m_linkType = pcap_datalink(p);
+    std::uint64_t packets = 0;
+    int n = 0;
+    while ((n = pcap_dispatch(p, -1, &TrafficMeter::onPacket, reinterpret_cast<unsigned char*>(this))) > 0)
+        packets += static_cast<std::uint64_t>(n);
+    const QString error = n == PCAP_ERROR ? pcapText(p) : QString();
+    pcap_close(p);
+    if (!error.isEmpty())
+        return makeError(ErrorCode::Io, u"reading: %1"_s.arg(error), pcapFile);
+    return packets;
 }
 
 Result<void> TrafficMeter::startRecording(std::size_t maxBytes)

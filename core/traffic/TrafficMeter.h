@@ -57,6 +57,10 @@ public:
     // Opens and activates the capture with the coarse filter for `upstreams` ("IP:PORT" each).
     Result<void> start(const MeterOptions& options, const QStringList& upstreams);
     void stop();
+    // Counts a capture file as if it came live (malformed packets included): the same decoding
+    // and counters, no interface, no privilege. Returns how many packets the file held.
+    Result<std::uint64_t> replay(const QString& pcapFile, const QStringList& upstreams,
+                                 const MeterOptions& options = {});
     bool isRunning() const { return m_pcap != nullptr; }
 
     // A new upstream set: the exact match changes at once, the kernel filter when its ports change.

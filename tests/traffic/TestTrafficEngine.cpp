@@ -485,6 +485,18 @@ void TestTrafficEngine::drainWaitsForTheLastFlowOfARemovedBackend()
     QVERIFY(waitUntil([&] { return first.done && second.done; }, std::chrono::seconds(5)));
     QVERIFY(first.response.startsWith("HTTP/1.1 200") && second.response.startsWith("HTTP/1.1 200"));
     QCOMPARE(state(slowKey), u"left"_s);
+    // Gone: its rates are 0 from the next whole second on, its totals stay.
+    const auto rate = [&](const char* field) {
+        return upstreamIn(traffic(statusPort), slowKey)
+            .value(u"rate1s"_s)
+            .toObject()
+            .value(QLatin1StringView(field))
+            .toDouble();
+    };
+    QVERIFY(waitUntil(
+        [&] { return rate("packetsTo") == 0 && rate("packetsFrom") == 0 && rate("connections") == 0; },
+        std::chrono::seconds(3)));
+    QVERIFY(upstreamIn(traffic(statusPort), slowKey).value(u"connections"_s).toInteger() >= 1);
     QVERIFY(!link.isTrafficWanted()); // the watch let go of its hold
 
     QVERIFY(put("/lbt/b", m_keyB.toLatin1()));

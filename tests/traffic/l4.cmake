@@ -17,3 +17,4 @@ lbdeck_add_test(test_traffic_line_feed SOURCES TestLineFeed.cpp LIBS lbdeck_traf
 lbdeck_add_test(test_traffic_engine SOURCES TestTrafficEngine.cpp LIBS lbdeck_core lbdeck_traffic_l4_support lbdeck_testbed
   TIMEOUT 180)
 add_dependencies(test_traffic_engine lbdeck-engine)
+lbdeck_add_test(test_traffic_replay SOURCES TestTrafficReplay.cpp LIBS lbdeck_traffic_l4_support TIMEOUT 60)
