@@ -49,7 +49,7 @@ TrafficChart::TrafficChart(QWidget* parent)
     m_windowBox->addItem(tr("1 min"), 1);
     m_windowBox->addItem(tr("5 min"), 5);
     m_windowBox->addItem(tr("15 min"), 15);
-    m_windowBox->setCurrentIndex(1);
+    m_windowBox->setCurrentIndex(0); // live: the last minute; 5 and 15 look back
     connect(m_metricBox, &QComboBox::currentIndexChanged, this, &TrafficChart::rebuild);
     connect(m_windowBox, &QComboBox::currentIndexChanged, this, &TrafficChart::rebuild);
 
@@ -66,6 +66,9 @@ TrafficChart::TrafficChart(QWidget* parent)
     connect(&m_sample, &QTimer::timeout, this, &TrafficChart::onSampled);
     connect(m_chart, &QChart::plotAreaChanged, this, &TrafficChart::placeMarkers);
     m_view->setRenderHint(QPainter::Antialiasing, false);
+    // Room for the axis labels: a squeezed chart elides them to "...".
+    m_view->setMinimumHeight(200);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
 
     auto* choose = new QHBoxLayout;
     auto* metricLabel = new QLabel(tr("&Metric:"), this);
