@@ -188,6 +188,22 @@ Result<EngineConfig> EngineConfig::parse(const QByteArray& text, const QString& 
             return makeError(ErrorCode::InvalidArgument,
                              u"[traffic] access_log_socket must be an absolute path"_s, fileName);
         c.nginx.accessLogSocket = t.accessLogSocket;
+        if (const toml::array* ports = (*traffic)["front_ports"].as_array()) {
+            for (const toml::node& n : *ports) {
+                const auto v = n.value<int64_t>();
+                if (!v || *v < 1 || *v > 65535)
+                    return makeError(ErrorCode::InvalidArgument,
+                                     u"[traffic] front_ports must be ports (1 to 65535)"_s, fileName);
+                t.frontPorts.append(quint16(*v));
+            }
+        }
+    }
+    // The built-in target's listen ("80", "127.0.0.1:8080", "[::]:80"): where clients come in.
+    if (c.traffic.frontPorts.isEmpty() && c.confdir.isEmpty()) {
+        bool ok = false;
+        const uint port = c.nginx.listen.section(u' ', 0, 0).section(u':', -1).toUInt(&ok);
+        if (ok && port > 0 && port < 65536)
+            c.traffic.frontPorts.append(quint16(port));
     }
 #undef LBDECK_TRY
     if (c.confdir.isEmpty() && c.nginx.dest.isEmpty())

@@ -20,6 +20,8 @@ struct TrafficConfig
     int bufferSizeBytes = 4 * 1024 * 1024;
     std::size_t flowCapacity = 0; // 0: 128 flows per upstream, at least 4096 (TrafficCounters)
     int linesPerSecond = 100;     // the tcpdump line feed's rate limit
+    // nginx's listening ports, for the top client addresses; empty: the built-in target's listen.
+    QList<quint16> frontPorts;
     // The socket the built-in template's access_log sends to; empty: no layer-7 numbers.
     QString accessLogSocket;
     // Senders accepted on it besides the engine's own uid (nginx's worker user).

@@ -45,6 +45,38 @@ void TrafficCounters::rebuildPorts()
             m_portInRange.set(r.endpoint.port);
 }
 
+void TrafficCounters::setFrontPorts(const std::vector<std::uint16_t>& ports)
+{
+    m_frontPort.reset();
+    for (std::uint16_t p : ports)
+        m_frontPort.set(p);
+}
+
+std::vector<std::uint16_t> TrafficCounters::filterPorts() const
+{
+    std::vector<std::uint16_t> out;
+    for (std::size_t p = 0; p < m_portInRange.size(); ++p)
+        if (m_portInRange.test(p) || m_frontPort.test(p))
+            out.push_back(static_cast<std::uint16_t>(p));
+    return out;
+}
+
+void TrafficCounters::countFront(const TcpPacket& p)
+{
+    const bool in = m_frontPort.test(p.dst.port);
+    if (!in && !m_frontPort.test(p.src.port)) {
+        ++m_unmatched;
+        return;
+    }
+    ClientCounters* c = m_clients.at(in ? p.src.address : p.dst.address);
+    if (c == nullptr)
+        return; // full: counted as overflow by the table
+    (in ? c->packetsIn : c->packetsOut) += 1;
+    (in ? c->bytesIn : c->bytesOut) += p.ipLength;
+    if (in && (p.flags & tcpflag::Syn) != 0 && (p.flags & tcpflag::Ack) == 0)
+        ++c->connections;
+}
+
 std::vector<std::uint16_t> TrafficCounters::ports() const
 {
     std::vector<std::uint16_t> out;
@@ -118,7 +150,7 @@ void TrafficCounters::count(const TcpPacket& p, std::uint64_t timeUs)
         dir = Direction::FromBackend;
     }
     if (index < 0) {
-        ++m_unmatched;
+        countFront(p);
         return;
     }
     UpstreamRow& r = m_rows[static_cast<std::size_t>(index)];

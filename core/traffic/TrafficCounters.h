@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #pragma once
 
+#include "core/traffic/ClientTable.h"
 #include "core/traffic/FlowTable.h"
 #include "core/traffic/IpEndpoint.h"
 #include "core/traffic/PacketDecoder.h"
@@ -76,6 +77,11 @@ public:
     void setUpstreams(const std::vector<IpEndpoint>& upstreams);
     // Destination ports in range: those of registered and draining rows, ascending.
     std::vector<std::uint16_t> ports() const;
+    // nginx's own listening ports: packets to and from them are counted per client address.
+    void setFrontPorts(const std::vector<std::uint16_t>& ports);
+    // What the kernel filter passes: ports() and the front ports, ascending.
+    std::vector<std::uint16_t> filterPorts() const;
+    const ClientTable& clients() const { return m_clients; }
 
     void count(const TcpPacket& packet, std::uint64_t timeUs);
     // Forgets flows silent for idleUs (their FIN or RST was dropped or came before the capture);
@@ -93,12 +99,15 @@ public:
 private:
     int rowFor(const IpEndpoint& e);
     void rebuildPorts();
+    void countFront(const TcpPacket& packet);
     void close(Flow* flow);
     void settleClosed(UpstreamRow& row);
 
     std::vector<UpstreamRow> m_rows;
     std::unordered_map<IpEndpoint, int, EndpointHash> m_index;
     std::bitset<65536> m_portInRange;
+    std::bitset<65536> m_frontPort;
+    ClientTable m_clients;
     FlowTable m_flows;
     std::uint64_t m_unmatched = 0;
     std::uint64_t m_expired = 0;

@@ -127,6 +127,14 @@ QJsonObject TrafficService::toJson()
     }
 
     const FlowTable& flows = counters.flows();
+    QJsonArray topClients;
+    for (const ClientCounters& c : counters.clients().top(10))
+        topClients.append(QJsonObject{{u"address"_s, QString::fromStdString(addressText(c.address))},
+                                      {u"connections"_s, qint64(c.connections)},
+                                      {u"packetsIn"_s, qint64(c.packetsIn)},
+                                      {u"packetsOut"_s, qint64(c.packetsOut)},
+                                      {u"bytesIn"_s, qint64(c.bytesIn)},
+                                      {u"bytesOut"_s, qint64(c.bytesOut)}});
     const AccessLogReceiverCounters ac = m_receiver.counters();
     QJsonArray warningList;
     for (const QString& w : warnings())
@@ -160,6 +168,10 @@ QJsonObject TrafficService::toJson()
                                      {u"requests"_s, qint64(m_l7.requests())},
                                      {u"retriedRequests"_s, qint64(m_l7.retriedRequests())},
                                      {u"withoutUpstream"_s, qint64(m_l7.withoutUpstream())}}},
+        {u"clients"_s, QJsonObject{{u"tracked"_s, qint64(counters.clients().size())},
+                                   {u"capacity"_s, qint64(counters.clients().capacity())},
+                                   {u"overflow"_s, qint64(counters.clients().overflow())},
+                                   {u"top"_s, topClients}}},
         {u"warnings"_s, warningList},
         {u"upstreams"_s, upstreams},
         {u"totals"_s, QJsonObject{{u"to"_s, directionJson(sumTo)},

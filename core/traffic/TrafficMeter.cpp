@@ -71,7 +71,8 @@ Result<std::vector<IpEndpoint>> TrafficMeter::parseUpstreams(const QStringList& 
     return out;
 }
 
-Result<void> TrafficMeter::start(const MeterOptions& options, const QStringList& upstreams)
+// Stops, and starts counting afresh for this set and these options.
+Result<void> TrafficMeter::reset(const MeterOptions& options, const QStringList& upstreams)
 {
     stop();
     auto set = parseUpstreams(upstreams);
@@ -79,8 +80,16 @@ Result<void> TrafficMeter::start(const MeterOptions& options, const QStringList&
         return set.error();
     m_options = options;
     m_counters = std::make_unique<TrafficCounters>(options.flowCapacity);
+    m_counters->setFrontPorts(options.frontPorts);
     m_counters->setUpstreams(*set);
     m_decodeFailed = 0;
+    return {};
+}
+
+Result<void> TrafficMeter::start(const MeterOptions& options, const QStringList& upstreams)
+{
+    if (Result<void> r = reset(options, upstreams); !r)
+        return r.error();
 
     char err[PCAP_ERRBUF_SIZE] = {};
     const QByteArray dev = options.interface.toLocal8Bit();
@@ -174,7 +183,7 @@ void TrafficMeter::stop()
 
 Result<void> TrafficMeter::applyFilter()
 {
-    const QString text = captureFilter(m_counters->ports());
+    const QString text = captureFilter(m_counters->filterPorts());
     if (text == m_filter || m_pcap == nullptr)
         return {};
     bpf_program program{};
@@ -264,14 +273,8 @@ void TrafficMeter::housekeeping()
 Result<std::uint64_t> TrafficMeter::replay(const QString& pcapFile, const QStringList& upstreams,
                                            const MeterOptions& options)
 {
-    stop();
-    auto set = parseUpstreams(upstreams);
-    if (!set)
-        return set.error();
-    m_options = options;
-    m_counters = std::make_unique<TrafficCounters>(options.flowCapacity);
-    m_counters->setUpstreams(*set);
-    m_decodeFailed = 0;
+    if (Result<void> r = reset(options, upstreams); !r)
+        return r.error();
     char err[PCAP_ERRBUF_SIZE] = {};
     pcap_t* p = pcap_open_offline(QFile::encodeName(pcapFile).constData(), err);
     if (p == nullptr)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <vector>
 
 #include "core/traffic/TrafficCounters.h"
 #include "core/util/Result.h"
@@ -34,6 +35,7 @@ struct MeterOptions
     std::size_t flowCapacity = 0;          // preallocated flow table; 0: sized by the upstream set
     int flowIdleTimeoutS = 600;            // a flow silent this long is forgotten (lost FIN/RST)
     int housekeepingMs = 1000;             // how often idle flows and pcap drops are checked
+    std::vector<std::uint16_t> frontPorts; // nginx's listening ports: counted per client address
 };
 
 struct CaptureStats
@@ -96,6 +98,7 @@ Q_SIGNALS:
 
 private:
     static void onPacket(unsigned char* user, const pcap_pkthdr* header, const unsigned char* bytes);
+    Result<void> reset(const MeterOptions& options, const QStringList& upstreams);
     Result<void> applyFilter();
     void record(const pcap_pkthdr* header, const unsigned char* bytes);
     void housekeeping();

@@ -80,6 +80,7 @@ void TrafficService::start(const QStringList& upstreams)
         o.interface = m_interface;
         o.bufferSizeBytes = m_config.bufferSizeBytes;
         o.flowCapacity = m_config.flowCapacity;
+        o.frontPorts.assign(m_config.frontPorts.cbegin(), m_config.frontPorts.cend());
         m_meter.setLineFeed(&m_lines);
         if (Result<void> r = m_meter.start(o, m_upstreams); !r) {
             m_captureError = r.error().toString();

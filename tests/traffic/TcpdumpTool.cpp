@@ -31,4 +31,23 @@ QString runTcpdump(const QStringList& args, const QString& tz, QByteArray* out)
     return QString();
 }
 
+QByteArray dotted(const QString& key)
+{
+    QString k = key;
+    k[k.lastIndexOf(u':')] = u'.';
+    return k.toLatin1();
+}
+
+qint64 linesOf(const QByteArray& lines, const QString& key)
+{
+    const QByteArray at = dotted(key);
+    qint64 n = 0;
+    for (const QByteArray& line : lines.split('\n')) {
+        const QList<QByteArray> f = line.split(' ');
+        if (f.size() > 4 && (f.at(2) == at || f.at(4) == at + ':'))
+            ++n;
+    }
+    return n;
+}
+
 } // namespace lbdeck::traffic::test

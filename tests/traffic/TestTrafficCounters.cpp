@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "core/traffic/CaptureFilter.h"
+#include "core/traffic/ClientTable.h"
 #include "core/traffic/FlowTable.h"
 #include "core/traffic/TrafficCounters.h"
 #include "tests/traffic/PacketBuilder.h"
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void unregisteredDestinationGetsItsOwnRow();
     void fullTableCountsOverflow();
     void autoCapacityGrowsWithTheUpstreamSet();
+    void frontSideCountsClients();
     void idleFlowsExpire();
     void flowTableSweepSeesEveryFlow();
 };
@@ -270,6 +272,43 @@ void TestTrafficCounters::autoCapacityGrowsWithTheUpstreamSet()
     // A smaller set keeps the room it has.
     c.setUpstreams({endpoint("127.0.1.3:8001")});
     QCOMPARE(c.flows().capacity(), many.size() * TrafficCounters::kFlowsPerUpstream);
+}
+
+// nginx's own port: packets to and from it count per client address, the busiest first; the
+// filter passes them; the table is bounded.
+void TestTrafficCounters::frontSideCountsClients()
+{
+    TrafficCounters c(0);
+    c.setUpstreams({endpoint("127.0.1.3:8001")});
+    c.setFrontPorts({8080});
+    QCOMPARE(captureFilter(c.filterPorts()), u"tcp and (port 8001 or port 8080)"_s);
+    QCOMPARE(c.ports(), (std::vector<std::uint16_t>{8001})); // the upstream range is unchanged
+    for (int i = 0; i < 3; ++i) {
+        const std::string client = "10.0.0.7:" + std::to_string(40000 + i);
+        c.count(segment(client.c_str(), "127.0.0.1:8080", tcpflag::Syn), 1);
+        c.count(segment("127.0.0.1:8080", client.c_str(), tcpflag::Syn | tcpflag::Ack), 2);
+        c.count(segment(client.c_str(), "127.0.0.1:8080", tcpflag::Ack | tcpflag::Psh, 100), 3);
+    }
+    c.count(segment("10.0.0.8:40000", "127.0.0.1:8080", tcpflag::Syn), 4);
+    c.count(segment("10.0.0.9:40000", "127.0.0.1:9999", tcpflag::Syn), 5); // not nginx's port
+    const std::vector<ClientCounters> top = c.clients().top(10);
+    QCOMPARE(top.size(), std::size_t{2});
+    QCOMPARE(addressText(top[0].address), std::string("10.0.0.7"));
+    QCOMPARE(top[0].connections, 3u);
+    QCOMPARE(top[0].packetsIn, 6u);
+    QCOMPARE(top[0].packetsOut, 3u);
+    QCOMPARE(top[0].bytesIn, 3u * 40 + 3u * 140);
+    QCOMPARE(addressText(top[1].address), std::string("10.0.0.8"));
+    QCOMPARE(c.unmatched(), 1u);
+    QVERIFY(c.row("127.0.1.3:8001")->to().packets == 0); // none of it is upstream traffic
+
+    ClientTable small(2);
+    QVERIFY(small.at(endpoint("10.0.0.1:1").address));
+    QVERIFY(small.at(endpoint("10.0.0.2:1").address));
+    QVERIFY(small.at(endpoint("10.0.0.1:1").address)); // known: still there
+    QCOMPARE(small.at(endpoint("10.0.0.3:1").address), nullptr);
+    QCOMPARE(small.overflow(), 1u);
+    QCOMPARE(small.top(1).size(), std::size_t{1});
 }
 
 void TestTrafficCounters::idleFlowsExpire()

@@ -47,14 +47,6 @@ bool writeFile(const QString& path, const QByteArray& data)
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
 }
 
-// tcpdump's "127.0.1.31.8001" for "127.0.1.31:8001".
-QByteArray dotted(const QString& key)
-{
-    QString k = key;
-    k[k.lastIndexOf(u':')] = u'.';
-    return k.toLatin1();
-}
-
 QJsonObject upstreamIn(const QJsonObject& traffic, const QString& key)
 {
     for (const QJsonValue& v : traffic.value(u"upstreams"_s).toArray())
@@ -254,7 +246,9 @@ void TestTrafficEngine::countsEveryRequestLikeTcpdumpAndTheBackends()
              qPrintable(before.value(u"libpcap"_s).toString()));
     QVERIFY(before.value(u"accessLog"_s).toObject().value(u"listening"_s).toBool());
     const QString filter = capture.value(u"filter"_s).toString();
-    QCOMPARE(filter, u"tcp and (port %1)"_s.arg(m_backends.port()));
+    // Coarse: the backends' port and nginx's own (for the clients).
+    QCOMPARE(filter, u"tcp and (port %1 or port %2)"_s.arg(std::min(m_backends.port(), m_balancer.port()))
+                         .arg(std::max(m_backends.port(), m_balancer.port())));
 
     // Debian's tcpdump on the same interface with the same filter (-Z root: our 0700 temp dir).
     const QString file = m_dir.filePath(u"tcpdump.pcap"_s);
@@ -340,15 +334,8 @@ void TestTrafficEngine::countsEveryRequestLikeTcpdumpAndTheBackends()
 
     // Packets per backend equal tcpdump's in the same window: wait until its file has them all.
     QByteArray lines;
-    const auto tcpdumpCount = [&](const QString& key) {
-        const QByteArray at = dotted(key);
-        qint64 n = 0;
-        for (const QByteArray& line : lines.split('\n')) {
-            const QList<QByteArray> f = line.split(' ');
-            if (f.size() > 4 && (f.at(2) == at || f.at(4) == at + ':'))
-                ++n;
-        }
-        return n;
+    const auto tcpdumpCount = [&lines](const QString& key) {
+        return lbdeck::traffic::test::linesOf(lines, key);
     };
     const auto sameCounts = [&] {
         lines.clear();
@@ -373,6 +360,12 @@ void TestTrafficEngine::countsEveryRequestLikeTcpdumpAndTheBackends()
     QCOMPARE(end.value(u"capture"_s).toObject().value(u"dropped"_s).toInteger(), 0);
     QVERIFY(upstreamIn(end, m_keyA).value(u"rtt"_s).toObject().value(u"count"_s).toInteger() >= Requests / 2);
 
+    // The front side: this test is nginx's one client, with a connection per request.
+    const QJsonArray clients = end.value(u"clients"_s).toObject().value(u"top"_s).toArray();
+    QVERIFY(!clients.isEmpty());
+    QCOMPARE(clients.first().toObject().value(u"address"_s).toString(), u"127.0.0.1"_s);
+    QVERIFY(clients.first().toObject().value(u"connections"_s).toInteger() >= Requests);
+
     // The line feed: tcpdump -q lines of these backends.
     QByteArray feed;
     QCOMPARE(httpGet(u"127.0.0.1"_s, statusPort, "/traffic/lines?after=0", &feed, 3000), 200);
@@ -380,7 +373,8 @@ void TestTrafficEngine::countsEveryRequestLikeTcpdumpAndTheBackends()
     const QList<QByteArray> fed = feed.split('\n');
     QVERIFY2(fed.size() > 10, feed.constData());
     QVERIFY2(line.match(QString::fromLatin1(fed.first())).hasMatch(), fed.first().constData());
-    QVERIFY(feed.contains(dotted(m_keyA)) && feed.contains(dotted(m_keyB)));
+    QVERIFY(feed.contains(lbdeck::traffic::test::dotted(m_keyA)) &&
+            feed.contains(lbdeck::traffic::test::dotted(m_keyB)));
 
     // /metrics: the same counters with upstream and direction labels.
     QByteArray metrics;

@@ -33,14 +33,6 @@ QString backendBlock(const QString& address, const QString& body)
         .arg(address, body);
 }
 
-// tcpdump's "127.0.1.21.8001" for "127.0.1.21:8001".
-QByteArray dotted(const QString& key)
-{
-    QString k = key;
-    k[k.lastIndexOf(u':')] = u'.';
-    return k.toLatin1();
-}
-
 } // namespace
 
 class TestTrafficMeterLive : public QObject
@@ -187,14 +179,7 @@ void TestTrafficMeterLive::countsLikeTcpdump()
         return lbdeck::traffic::test::runTcpdump({u"-q"_s, u"-n"_s, u"-r"_s, capture}, u"UTC"_s, &lines);
     };
     const auto tcpdumpCount = [&lines](const QString& key) {
-        const QByteArray at = dotted(key);
-        int n = 0;
-        for (const QByteArray& line : lines.split('\n')) {
-            const QList<QByteArray> f = line.split(' ');
-            if (f.size() > 4 && (f.at(2) == at || f.at(4) == at + ':'))
-                ++n;
-        }
-        return n;
+        return lbdeck::traffic::test::linesOf(lines, key);
     };
 
     // tcpdump writes each packet as it sees it (-U): wait until its file holds the closing packets

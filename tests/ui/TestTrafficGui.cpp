@@ -138,6 +138,7 @@ void TestTrafficGui::countsRequestsAndMarksReloadsAndStarts()
     QCOMPARE(m_view->model()->index(m_view->model()->rowOf(a), TrafficModel::State).data().toString(),
              u"registered"_s);
     QVERIFY(m_view->banner()->isHidden() || !m_view->banner()->text().contains(u"Packet capture"_s));
+    QTRY_VERIFY(m_view->clients()->text().startsWith(u"Top clients: 127.0.0.1"_s));
     // The engine's first config was a reload: the chart marks it.
     QTRY_VERIFY_WITH_TIMEOUT(m_view->chart()->markerCount() >= 1, 10000);
     QVERIFY(m_view->chart()->markerLabel(0).startsWith(u"reload"_s));

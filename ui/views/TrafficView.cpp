@@ -6,6 +6,7 @@
 #include "ui/Dialogs.h"
 
 #include <QHBoxLayout>
+#include <QLocale>
 #include <QPushButton>
 
 #include "FilteredTable.h"
@@ -34,6 +35,7 @@ TrafficView::TrafficView(QWidget* parent)
     , m_model(new TrafficModel(this))
     , m_banner(new QLabel(this))
     , m_totals(new QLabel(this))
+    , m_clients(new QLabel(this))
     , m_chart(new TrafficChart(this))
     , m_lines(new TrafficLinesPane(this))
 {
@@ -89,9 +91,14 @@ TrafficView::TrafficView(QWidget* parent)
     auto* top = new QHBoxLayout;
     top->addWidget(m_totals, 1);
     top->addWidget(m_exportButton);
+    m_clients->setObjectName(u"trafficClients"_s);
+    m_clients->setTextFormat(Qt::PlainText);
+    m_clients->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    m_clients->hide();
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
     layout->addLayout(top);
+    layout->addWidget(m_clients);
     layout->addWidget(split, 1);
 }
 
@@ -215,6 +222,9 @@ void TrafficView::applyTraffic()
     const QStringList lines = bannerLines(traffic, &error);
     setBanner(lines, error);
     m_model->update(traffic);
+    const QString clients = clientsText(traffic);
+    m_clients->setText(clients);
+    m_clients->setVisible(!clients.isEmpty());
     m_totals->setText(m_model->totals().backends > 0 || m_available ? m_model->totalsText()
                                                                     : tr("No traffic counters yet."));
     if (!m_rowsCameOrWent)
@@ -225,6 +235,19 @@ void TrafficView::applyTraffic()
     for (int row = 0; row < m_model->rowCount(); ++row)
         addresses << m_model->addressAt(row);
     m_lines->setBackends(addresses);
+}
+
+QString TrafficView::clientsText(const QJsonObject& traffic)
+{
+    const QJsonArray top = traffic.value(u"clients"_s).toObject().value(u"top"_s).toArray();
+    QStringList parts;
+    for (qsizetype i = 0; i < top.size() && i < 5; ++i) {
+        const QJsonObject c = top.at(i).toObject();
+        const qint64 bytes = c.value(u"bytesIn"_s).toInteger() + c.value(u"bytesOut"_s).toInteger();
+        parts << tr("%1 — %n connection(s), %2", nullptr, int(c.value(u"connections"_s).toInteger()))
+                     .arg(c.value(u"address"_s).toString(), QLocale().formattedDataSize(bytes));
+    }
+    return parts.isEmpty() ? QString() : tr("Top clients: %1").arg(parts.join(u"; "_s));
 }
 
 void TrafficView::showTrafficError(const QString& error)

@@ -54,6 +54,9 @@ public:
     TrafficLinesPane* lines() const { return m_lines; }
     QLabel* banner() const { return m_banner; }
     QLabel* totals() const { return m_totals; }
+    // "Top clients: 10.0.0.7 — 512 connections, 1.2 MB; …" (nginx's front side).
+    QLabel* clients() const { return m_clients; }
+    static QString clientsText(const QJsonObject& traffic);
     QTableView* table() const;
     // Export capture… (File menu, Ctrl+Shift+P): the engine records 30 s, saved where asked.
     CaptureExport* captureExport() const { return m_export; }
@@ -72,6 +75,7 @@ private:
     TrafficModel* m_model;             // Owned (child).
     QLabel* m_banner;                  // Owned (child).
     QLabel* m_totals;                  // Owned (child).
+    QLabel* m_clients;                 // Owned (child).
     FilteredTable* m_table;            // Owned (child).
     TrafficChart* m_chart;             // Owned (child).
     TrafficLinesPane* m_lines;         // Owned (child).
