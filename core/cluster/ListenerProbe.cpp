@@ -3,6 +3,7 @@
 #include "ListenerProbe.h"
 
 #include "core/http/HttpClient.h"
+#include "core/traffic/TrafficCounters.h"
 
 #include <QElapsedTimer>
 #include <QPointer>
@@ -58,7 +59,7 @@ void untilAnswers(const QString& host, quint16 port, std::chrono::milliseconds d
             return;
         auto* client = new HttpClient(HttpEndpoint::tcp(host, port), ctx);
         HttpRequest req;
-        req.target = "/";
+        req.target = traffic::kProbeTarget; // the meter labels it as lbdeck's own
         req.headers.add("Connection", "close");
         req.timeout = interval * 4;
         client->send(

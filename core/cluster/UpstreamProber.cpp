@@ -4,6 +4,7 @@
 
 #include "BackendAddress.h"
 #include "core/http/HttpClient.h"
+#include "core/traffic/TrafficCounters.h"
 
 #include <QElapsedTimer>
 
@@ -43,7 +44,7 @@ void UpstreamProber::probeNow()
         m_inFlight[address] = true;
         auto* client = new HttpClient(HttpEndpoint::tcp(parsed->host, parsed->port), this);
         HttpRequest req;
-        req.target = "/";
+        req.target = traffic::kProbeTarget; // the meter labels it as lbdeck's own
         req.headers.add("Connection", "close");
         req.timeout = std::chrono::milliseconds(1500);
         auto clock = std::make_shared<QElapsedTimer>();

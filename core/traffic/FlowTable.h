@@ -21,6 +21,8 @@ struct Flow
     bool synAckSeen = false;
     bool finFromClient = false;
     bool finFromServer = false;
+    bool payloadSeen = false; // the client's first data segment was looked at
+    bool probe = false;       // ...and it was lbdeck's own health probe
 };
 
 // A bounded open-addressing table (linear probing, backward-shift deletion). All memory is allocated

@@ -221,6 +221,12 @@ DecodeStatus decodeTcpPacket(int linkType, const std::uint8_t* data, std::size_t
     p.ack = b.be32(tcp + 8);
     p.flags = b.data[tcp + 13];
     p.payloadLength = ipPayload - dataOffset;
+    const std::size_t start = tcp + dataOffset;
+    if (start < b.size) {
+        p.payload = b.data + start;
+        p.payloadCaptured =
+            static_cast<std::uint32_t>(std::min<std::size_t>(b.size - start, p.payloadLength));
+    }
     *out = p;
     return DecodeStatus::Ok;
 }

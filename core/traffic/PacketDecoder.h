@@ -42,6 +42,10 @@ struct TcpPacket
     std::uint32_t ack = 0;
     std::uint32_t ipLength = 0;      // IP header + payload, from the IP header (what is counted as bytes)
     std::uint32_t payloadLength = 0; // TCP payload bytes, from the IP header (the capture may be shorter)
+    // The payload's first bytes as captured (at most payloadLength; 0 when the snaplen cut them):
+    // a view into the frame, valid while it is.
+    const std::uint8_t* payload = nullptr;
+    std::uint32_t payloadCaptured = 0;
 };
 
 // Decodes a captured frame. linkType is a pcap DLT_* value (DLT_EN10MB with 802.1Q/802.1ad tags,

@@ -3,6 +3,7 @@
 #include "TrafficCounters.h"
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_set>
 
 #include <algorithm>
@@ -184,6 +185,17 @@ void TrafficCounters::count(const TcpPacket& p, std::uint64_t timeUs)
         ++r.open;
     }
     flow->lastSeenUs = timeUs;
+    if (dir == Direction::ToBackend && p.payloadCaptured > 0 && !flow->payloadSeen) {
+        flow->payloadSeen = true;
+        // "GET " kProbeTarget " ": the request line of lbdeck's probes.
+        constexpr std::size_t target = sizeof(kProbeTarget) - 1;
+        const std::uint8_t* d = p.payload;
+        if (p.payloadCaptured >= 4 + target + 1 && std::memcmp(d, "GET ", 4) == 0 &&
+            std::memcmp(d + 4, kProbeTarget, target) == 0 && d[4 + target] == ' ') {
+            flow->probe = true;
+            ++r.probes;
+        }
+    }
     if (syn && ack && dir == Direction::FromBackend && !flow->synAckSeen) {
         flow->synAckSeen = true;
         const std::uint64_t rtt = timeUs >= flow->synTimeUs ? timeUs - flow->synTimeUs : 0;

@@ -30,6 +30,10 @@ struct DirectionCounters
     std::uint64_t fin = 0;
 };
 
+// The request target lbdeck's health probes send ("GET /?lbdeck-probe HTTP/1.1"): the meter sees
+// it in a connection's first data segment, within any headers-only snaplen, and labels the flow.
+inline constexpr char kProbeTarget[] = "/?lbdeck-probe";
+
 enum class RowState
 {
     Registered,   // in the upstream set
@@ -46,6 +50,7 @@ struct UpstreamRow
     DirectionCounters direction[2];
     std::uint64_t connections = 0; // flows opened (a SYN to it that the table took)
     std::int64_t open = 0;         // flows open now
+    std::uint64_t probes = 0;      // of the connections, lbdeck's own health probes (kProbeTarget)
     std::uint64_t rttCount = 0;    // handshakes measured, SYN -> SYN-ACK
     std::uint64_t rttSumUs = 0;
     std::uint64_t rttMinUs = 0;

@@ -100,6 +100,7 @@ QJsonObject TrafficService::toJson()
         o[u"from"_s] = directionJson(r.from());
         o[u"connections"_s] = qint64(r.connections);
         o[u"open"_s] = qint64(r.open);
+        o[u"probes"_s] = qint64(r.probes);
         o[u"rtt"_s] = QJsonObject{{u"count"_s, qint64(r.rttCount)},
                                   {u"lastUs"_s, qint64(r.rttLastUs)},
                                   {u"minUs"_s, qint64(r.rttMinUs)},
@@ -219,6 +220,9 @@ QByteArray TrafficService::metricsText()
     family("lbdeck_traffic_connections_total", "counter", "TCP connections opened to the upstream server");
     for (const UpstreamRow& r : rows)
         line("lbdeck_traffic_connections_total", upstreamLabel(r.key), r.connections);
+    family("lbdeck_traffic_probe_connections_total", "counter", "of those, lbdeck's own health probes");
+    for (const UpstreamRow& r : rows)
+        line("lbdeck_traffic_probe_connections_total", upstreamLabel(r.key), r.probes);
     family("lbdeck_traffic_open_connections", "gauge", "TCP connections open now");
     for (const UpstreamRow& r : rows)
         line("lbdeck_traffic_open_connections", upstreamLabel(r.key),

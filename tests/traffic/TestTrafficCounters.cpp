@@ -49,6 +49,7 @@ private Q_SLOTS:
     void fullTableCountsOverflow();
     void autoCapacityGrowsWithTheUpstreamSet();
     void frontSideCountsClients();
+    void healthProbesAreLabelled();
     void idleFlowsExpire();
     void flowTableSweepSeesEveryFlow();
 };
@@ -309,6 +310,35 @@ void TestTrafficCounters::frontSideCountsClients()
     QCOMPARE(small.at(endpoint("10.0.0.3:1").address), nullptr);
     QCOMPARE(small.overflow(), 1u);
     QCOMPARE(small.top(1).size(), std::size_t{1});
+}
+
+// A connection whose first data segment is lbdeck's probe request is labelled; others are not,
+// nor is a probe-looking segment later in a flow.
+void TestTrafficCounters::healthProbesAreLabelled()
+{
+    TrafficCounters c(0);
+    c.setUpstreams({endpoint("127.0.1.3:8001")});
+    const auto request = [](const char* client, const QByteArray& text) {
+        static QByteArray keep; // the payload the packet points into
+        keep = text;
+        TcpPacket p =
+            segment(client, "127.0.1.3:8001", tcpflag::Ack | tcpflag::Psh, std::uint32_t(text.size()));
+        p.payload = reinterpret_cast<const std::uint8_t*>(keep.constData());
+        p.payloadCaptured = std::uint32_t(keep.size());
+        return p;
+    };
+    c.count(segment("127.0.0.1:1000", "127.0.1.3:8001", tcpflag::Syn), 1);
+    c.count(request("127.0.0.1:1000", "GET /?lbdeck-probe HTTP/1.1\r\nHost: x\r\n"), 2);
+    c.count(segment("127.0.0.1:1001", "127.0.1.3:8001", tcpflag::Syn), 3);
+    c.count(request("127.0.0.1:1001", "GET / HTTP/1.0\r\n"), 4);
+    c.count(request("127.0.0.1:1001", "GET /?lbdeck-probe HTTP/1.1\r\n"), 5); // not its first
+    c.count(segment("127.0.0.1:1002", "127.0.1.3:8001", tcpflag::Syn), 6);
+    c.count(request("127.0.0.1:1002", "GET /?lbdeck-probes HTTP/1.1\r\n"), 7); // another target
+    c.count(segment("127.0.0.1:1003", "127.0.1.3:8001", tcpflag::Syn), 8);
+    c.count(request("127.0.0.1:1003", "GET /?lbdeck"), 9); // cut by the snaplen
+    const UpstreamRow* r = c.row("127.0.1.3:8001");
+    QCOMPARE(r->connections, 4u);
+    QCOMPARE(r->probes, 1u);
 }
 
 void TestTrafficCounters::idleFlowsExpire()

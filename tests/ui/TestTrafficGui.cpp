@@ -6,6 +6,7 @@
 #include "core/cluster/BackendOperation.h"
 #include "core/cluster/BackendService.h"
 #include "core/cluster/ClusterSession.h"
+#include "core/cluster/EngineLink.h"
 #include "core/cluster/NodeConnection.h"
 #include "tests/support/Await.h"
 #include "tests/testbed/TestProcess.h"
@@ -23,6 +24,8 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -139,6 +142,15 @@ void TestTrafficGui::countsRequestsAndMarksReloadsAndStarts()
              u"registered"_s);
     QVERIFY(m_view->banner()->isHidden() || !m_view->banner()->text().contains(u"Packet capture"_s));
     QTRY_VERIFY(m_view->clients()->text().startsWith(u"Top clients: 127.0.0.1"_s));
+    // The window's own health probes reach the backends directly: labelled by the meter, and never
+    // in nginx's request counts (checked above: exactly the 40 sent).
+    const auto probes = [this](const QString& key) {
+        for (const QJsonValue& v : m_session->engine()->traffic().value(u"upstreams"_s).toArray())
+            if (v.toObject().value(u"address"_s).toString() == key)
+                return v.toObject().value(u"probes"_s).toInteger();
+        return qint64(-1);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(probes(a) >= 1 && probes(b) >= 1, 15000);
     // The engine's first config was a reload: the chart marks it.
     QTRY_VERIFY_WITH_TIMEOUT(m_view->chart()->markerCount() >= 1, 10000);
     QVERIFY(m_view->chart()->markerLabel(0).startsWith(u"reload"_s));

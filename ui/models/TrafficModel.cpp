@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "TrafficModel.h"
 
+#include "core/traffic/TrafficCounters.h"
+
 #include <QColor>
 #include <QDateTime>
 #include <QGuiApplication>
@@ -143,6 +145,7 @@ void TrafficModel::update(const QJsonObject& traffic)
         Values& v = i.v;
         v.node = m_nodeOf ? m_nodeOf(i.address) : QString();
         v.state = i.o.value("state"_L1).toString();
+        v.probes = i.o.value("probes"_L1).toInteger();
         const QJsonObject r1 = i.o.value("rate1s"_L1).toObject();
         v.packets = r1.value("packetsTo"_L1).toDouble() + r1.value("packetsFrom"_L1).toDouble();
         v.bytesTo = r1.value("bytesTo"_L1).toDouble();
@@ -564,6 +567,11 @@ QVariant TrafficModel::data(const QModelIndex& index, int role) const
             return tr("%1 is no longer in the upstream set and has no connection open.").arg(row.address);
         if (index.column() == Sparkline)
             return tr("Packets/s over the last %1 s").arg(SparklineSeconds);
+        if (index.column() == Connections || index.column() == Open)
+            return tr("%n connection(s) since start were lbdeck's own health probes (GET %1); nginx's "
+                      "request counts never include them.",
+                      nullptr, int(row.v.probes))
+                .arg(QString::fromLatin1(traffic::kProbeTarget));
         break;
     default:
         break;

@@ -119,6 +119,7 @@ private:
         double bytesFrom = 0;
         double connections = 0;
         qint64 open = 0;
+        qint64 probes = 0; // connections that were lbdeck's own health probes
         double rst = 0;
         double rttMs = -1; // -1: no RTT measured
         double requestsPerS = 0;
