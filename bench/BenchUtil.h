@@ -2,14 +2,34 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #pragma once
 
+#include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QList>
 #include <QString>
 #include <QTextStream>
+#include <QTimer>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace lbdeck::bench {
+
+// Blocks in the event loop until done() (no spinning: a spinning waiter would be counted as the
+// CPU it measures); a heartbeat wakes the loop so the timeout is noticed when nothing happens.
+inline bool waitFor(const std::function<bool()>& done, int timeoutMs = 10000)
+{
+    QElapsedTimer t;
+    t.start();
+    QTimer heartbeat;
+    heartbeat.start(50);
+    while (!done()) {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+    return true;
+}
 
 // Percentile by nearest rank on a copy (inputs are small: thousands of samples).
 inline double percentile(QList<double> samples, double p)

@@ -22,20 +22,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Blocks in the event loop (no spinning: a spinning waiter would steal the CPU it measures).
-bool waitFor(const std::function<bool()>& done, int timeoutMs = 10000)
-{
-    QElapsedTimer t;
-    t.start();
-    QTimer heartbeat; // wakes the loop so the timeout is noticed even when nothing happens
-    heartbeat.start(50);
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    }
-    return true;
-}
+using lbdeck::bench::waitFor;
 
 // Puts key=value with our client and returns when the put call itself returned.
 bool put(EtcdV3Client& client, const QByteArray& key, const QByteArray& value)

@@ -45,20 +45,7 @@ namespace {
 constexpr int Backends = 10;
 constexpr int ManyUpstreams = 1000;
 
-// Blocks in the event loop (no spinning: a spinning waiter would be counted as the meter's CPU).
-bool waitFor(const std::function<bool()>& done, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    QTimer heartbeat;
-    heartbeat.start(50);
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    }
-    return true;
-}
+using lbdeck::bench::waitFor;
 
 void settle(int ms)
 {

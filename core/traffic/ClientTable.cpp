@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "ClientTable.h"
 
+#include "FlowTable.h"
+
 #include <algorithm>
 
 namespace lbdeck::traffic {
@@ -9,9 +11,7 @@ namespace lbdeck::traffic {
 ClientTable::ClientTable(std::size_t capacity)
     : m_capacity(capacity == 0 ? 1 : capacity)
 {
-    std::size_t slots = 2;
-    while (slots < m_capacity * 2)
-        slots *= 2;
+    const std::size_t slots = tableSlots(m_capacity);
     m_slots.resize(slots);
     m_used.assign(slots, 0);
     m_mask = slots - 1;

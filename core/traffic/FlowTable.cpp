@@ -4,13 +4,18 @@
 
 namespace lbdeck::traffic {
 
+std::size_t tableSlots(std::size_t capacity)
+{
+    std::size_t slots = 2;
+    while (slots < capacity * 2)
+        slots *= 2;
+    return slots;
+}
+
 FlowTable::FlowTable(std::size_t capacity)
     : m_capacity(capacity == 0 ? 1 : capacity)
 {
-    // At most half full, so probes stay short.
-    std::size_t slots = 2;
-    while (slots < m_capacity * 2)
-        slots *= 2;
+    const std::size_t slots = tableSlots(m_capacity);
     m_slots.resize(slots);
     m_used.assign(slots, 0);
     m_mask = slots - 1;

@@ -10,6 +10,10 @@
 
 namespace lbdeck::traffic {
 
+// Slots for an open-addressing table of `capacity` entries: a power of two, at most half full so
+// probes stay short.
+std::size_t tableSlots(std::size_t capacity);
+
 // One tracked TCP connection, from its SYN until FIN from both sides or an RST.
 struct Flow
 {

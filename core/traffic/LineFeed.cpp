@@ -44,13 +44,12 @@ void LineFeed::push(const QString& line, const IpEndpoint& src, const IpEndpoint
         keep(line);
 }
 
-bool LineFeed::admit(const IpEndpoint& src, const IpEndpoint& dst)
+bool LineFeed::admit(const IpEndpoint& src, const IpEndpoint& dst, qint64 ms)
 {
     if (m_filtered && !(src == m_filter) && !(dst == m_filter)) {
         ++m_filteredOut;
         return false;
     }
-    const qint64 ms = m_clock ? m_clock() : 0;
     const qint64 second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
     if (!m_started || second > m_second) { // a clock going back stays in the second it was in
         m_started = true;

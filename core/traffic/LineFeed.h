@@ -40,7 +40,12 @@ public:
     void push(const QString& line, const IpEndpoint& src, const IpEndpoint& dst);
     // push() in two steps, so that a caller formats only the lines that are kept: admit() applies
     // the filter and the rate limit (and counts what it turns away); keep() stores an admitted line.
-    bool admit(const IpEndpoint& src, const IpEndpoint& dst);
+    bool admit(const IpEndpoint& src, const IpEndpoint& dst)
+    {
+        return admit(src, dst, m_clock ? m_clock() : 0);
+    }
+    // The same at a time the caller has already (a packet's capture time, ms since the epoch).
+    bool admit(const IpEndpoint& src, const IpEndpoint& dst, qint64 ms);
     void keep(const QString& line);
 
     // Entries held now, oldest first / only those with a sequence number above `after`.

@@ -223,7 +223,8 @@ void TrafficMeter::onPacket(unsigned char* user, const pcap_pkthdr* header, cons
     self->m_counters->count(packet, us);
     if (self->m_dumper != nullptr)
         self->record(header, bytes);
-    if (self->m_feed != nullptr && self->m_feed->admit(packet.src, packet.dst))
+    if (self->m_feed != nullptr &&
+        self->m_feed->admit(packet.src, packet.dst, static_cast<qint64>(us / 1000)))
         self->m_feed->keep(tcpdumpLine(header->ts.tv_sec, header->ts.tv_usec, packet));
     ++self->m_polled;
 }
