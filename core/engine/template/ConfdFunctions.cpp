@@ -4,12 +4,16 @@
 
 #include "GoPath.h"
 #include "GoQuote.h"
+#include "GoSort.h"
+#include "GoString.h"
 #include "JsonDecoder.h"
 #include "KeyStore.h"
 
 #include <QDateTime>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -50,11 +54,14 @@ Result<Value> splitFn(const CallContext&, Args a)
     const QString& sep = str(a[1]);
     if (!sep.isEmpty())
         return Value::stringList(s.split(sep));
-    QStringList runes; // Go splits into UTF-8 sequences, one per code point
+    // Go's explode: one string per code point, an invalid byte becoming U+FFFD, except in the last
+    // piece, which is the rest of the string as it is.
+    QStringList runes;
     for (qsizetype i = 0; i < s.size(); ++i) {
         const qsizetype width =
             s[i].isHighSurrogate() && i + 1 < s.size() && s[i + 1].isLowSurrogate() ? 2 : 1;
-        runes.append(s.mid(i, width));
+        const bool last = i + width == s.size();
+        runes.append(isRawByte(s[i].unicode()) && !last ? u"\uFFFD"_s : s.mid(i, width));
         i += width - 1;
     }
     return Value::stringList(runes);
@@ -94,28 +101,39 @@ Result<Value> mapFn(const CallContext&, Args a)
 
 Result<Value> getenvFn(const CallContext&, Args a)
 {
-    const QString value = qEnvironmentVariable(str(a[0]).toLocal8Bit().constData());
+    const QString value = fromGoBytes(qgetenv(toGoBytes(str(a[0])).constData())); // os.Getenv
     if (value.isEmpty())
         return Value(a.size() > 1 ? str(a[1]) : QString());
     return Value(value);
 }
 
-// time.Now() printed as Go prints a time.Time, without the monotonic clock reading.
+// Go's monotonic clock counts from the start of the process; this is as close as a library gets.
+const std::chrono::steady_clock::time_point kProcessStart = std::chrono::steady_clock::now();
+
+// time.Now() printed as Go prints a time.Time (Time.String): nanoseconds without trailing zeros,
+// the zone's offset and abbreviation, and the monotonic clock reading "m=+S.NNNNNNNNN".
 Result<Value> datetimeFn(const CallContext&, Args)
 {
-    const QDateTime now = QDateTime::currentDateTime();
+    using namespace std::chrono;
+    const auto wall = system_clock::now();
+    const auto mono = steady_clock::now() - kProcessStart;
+    const qint64 ns = duration_cast<nanoseconds>(wall.time_since_epoch()).count();
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(ns / 1000000);
     QString text = now.toString(u"yyyy-MM-dd HH:mm:ss");
-    if (const int ms = now.time().msec(); ms != 0) {
-        QString fraction = u"%1"_s.arg(ms, 3, 10, QChar(u'0'));
-        while (fraction.endsWith(u'0'))
-            fraction.chop(1);
-        text += u'.' + fraction;
+    if (const qint64 fraction = ns % 1000000000; fraction != 0) {
+        QString digits = u"%1"_s.arg(fraction, 9, 10, QChar(u'0'));
+        while (digits.endsWith(u'0'))
+            digits.chop(1);
+        text += u'.' + digits;
     }
     const int offset = now.offsetFromUtc() / 60;
-    text += u" %1%2%3 %4"_s.arg(QChar(offset < 0 ? u'-' : u'+'))
+    const qint64 monoNs = duration_cast<nanoseconds>(mono).count();
+    text += u" %1%2%3 %4 m=+%5.%6"_s.arg(QChar(offset < 0 ? u'-' : u'+'))
                 .arg(std::abs(offset) / 60, 2, 10, QChar(u'0'))
                 .arg(std::abs(offset) % 60, 2, 10, QChar(u'0'))
-                .arg(now.timeZoneAbbreviation());
+                .arg(now.timeZoneAbbreviation())
+                .arg(monoNs / 1000000000)
+                .arg(monoNs % 1000000000, 9, 10, QChar(u'0'));
     return Value(text);
 }
 
@@ -126,7 +144,9 @@ Result<Value> caseFn(Args a, bool upper)
     out.reserve(s.size());
     for (qsizetype i = 0; i < s.size(); ++i) {
         char32_t r = s[i].unicode();
-        if (s[i].isHighSurrogate() && i + 1 < s.size() && s[i + 1].isLowSurrogate()) {
+        if (isRawByte(s[i].unicode())) {
+            r = 0xFFFD; // strings.Map decodes an invalid byte as utf8.RuneError and writes it
+        } else if (s[i].isHighSurrogate() && i + 1 < s.size() && s[i + 1].isLowSurrogate()) {
             r = QChar::surrogateToUcs4(s[i], s[i + 1]);
             ++i;
         }
@@ -208,13 +228,13 @@ Result<Value> trimSuffixFn(const CallContext&, Args a)
 
 Result<Value> base64EncodeFn(const CallContext&, Args a)
 {
-    return Value(QString::fromLatin1(str(a[0]).toUtf8().toBase64()));
+    return Value(QString::fromLatin1(toGoBytes(str(a[0])).toBase64()));
 }
 
 // base64.StdEncoding.DecodeString: padding required, CR and LF skipped, errors at Go's byte offsets.
 Result<Value> base64DecodeFn(const CallContext&, Args a)
 {
-    const QByteArray src = str(a[0]).toUtf8();
+    const QByteArray src = toGoBytes(str(a[0]));
     auto corrupt = [](qsizetype at) { return fail(u"illegal base64 data at input byte %1"_s.arg(at)); };
     auto decodeChar = [](char c) -> int {
         if (c >= 'A' && c <= 'Z')
@@ -235,7 +255,7 @@ Result<Value> base64DecodeFn(const CallContext&, Args a)
         for (int j = 0; j < 4; ++j) {
             if (si == src.size()) {
                 if (j == 0)
-                    return Value(QString::fromUtf8(out));
+                    return Value(fromGoBytes(out));
                 return corrupt(si - j);
             }
             const char in = src[si++];
@@ -271,7 +291,7 @@ Result<Value> base64DecodeFn(const CallContext&, Args a)
         const char bytes[3] = {char(val >> 16), char(val >> 8), char(val)};
         out.append(bytes, dlen - 1);
         if (last)
-            return Value(QString::fromUtf8(out));
+            return Value(fromGoBytes(out));
     }
 }
 
@@ -287,13 +307,15 @@ Result<Value> parseBoolFn(const CallContext&, Args a)
     return fail(u"strconv.ParseBool: parsing %1: invalid syntax"_s.arg(GoQuote::quote(s)));
 }
 
-// confd's reverse works on []string and []memkv.KVPair and hands anything else back unchanged.
+// confd's reverse works on []string and []memkv.KVPair and hands anything else back unchanged. Its
+// result is an interface {} (so a nil stays a nil interface). Go reverses the slice in place, which a
+// variable holding the same slice would show; here the result is a new list.
 Result<Value> reverseFn(const CallContext&, Args a)
 {
     const Value& v = a[0];
     if (v.kind() != Value::Kind::List ||
         (v.listType() != Value::ListType::String && v.listType() != Value::ListType::KVPair))
-        return v;
+        return v.boxed();
     std::vector<Value> items;
     items.reserve(std::size_t(v.size()));
     for (qsizetype i = v.size() - 1; i >= 0; --i)
@@ -301,18 +323,32 @@ Result<Value> reverseFn(const CallContext&, Args a)
     return Value::list(std::move(items), v.listType());
 }
 
-// sort.Sort by length in bytes; ties keep their order (Go's sort is not stable past 12 elements).
-Result<Value> sortByLength(const Value& v, bool byKey)
+// sort.Sort by length in bytes, with Go's own unstable algorithm, so that ties end up where confd
+// puts them.
+struct ByLength
 {
     std::vector<Value> items;
-    items.reserve(std::size_t(v.size()));
-    for (qsizetype i = 0; i < v.size(); ++i)
-        items.push_back(v.at(i));
-    std::stable_sort(items.begin(), items.end(), [byKey](const Value& x, const Value& y) {
-        return Value::utf8Length(byKey ? x.kvKey() : x.toString()) <
-               Value::utf8Length(byKey ? y.kvKey() : y.toString());
-    });
-    return Value::list(std::move(items), v.listType());
+    std::vector<qsizetype> lengths;
+    bool less(qsizetype i, qsizetype j) const { return lengths[std::size_t(i)] < lengths[std::size_t(j)]; }
+    void swap(qsizetype i, qsizetype j)
+    {
+        std::swap(items[std::size_t(i)], items[std::size_t(j)]);
+        std::swap(lengths[std::size_t(i)], lengths[std::size_t(j)]);
+    }
+};
+
+Result<Value> sortByLength(const Value& v, bool byKey)
+{
+    ByLength data;
+    data.items.reserve(std::size_t(v.size()));
+    data.lengths.reserve(std::size_t(v.size()));
+    for (qsizetype i = 0; i < v.size(); ++i) {
+        data.items.push_back(v.at(i));
+        data.lengths.push_back(
+            Value::utf8Length(byKey ? data.items.back().kvKey() : data.items.back().toString()));
+    }
+    GoSort<ByLength>::sort(data, v.size());
+    return Value::list(std::move(data.items), v.listType());
 }
 
 Result<Value> sortByLengthFn(const CallContext&, Args a)
@@ -378,22 +414,47 @@ Result<Value> seqFn(const CallContext&, Args a)
     return Value::list(std::move(items), Value::ListType::Int);
 }
 
+// strconv.Atoi: a fast path for fewer than 19 bytes, else ParseInt(s, 10, 64), which reports an
+// overflow as soon as it happens, before it would see a later invalid character.
 Result<Value> atoiFn(const CallContext&, Args a)
 {
-    const QString& s = str(a[0]);
-    QStringView digits = s;
-    if (!digits.isEmpty() && (digits[0] == u'+' || digits[0] == u'-'))
+    const QString& s0 = str(a[0]);
+    const QByteArray bytes = toGoBytes(s0);
+    auto syntaxError = [&] {
+        return fail(u"strconv.Atoi: parsing %1: invalid syntax"_s.arg(GoQuote::quote(s0)));
+    };
+    auto rangeError = [&] {
+        return fail(u"strconv.Atoi: parsing %1: value out of range"_s.arg(GoQuote::quote(s0)));
+    };
+    QByteArrayView digits = bytes;
+    const bool neg = !digits.isEmpty() && digits[0] == '-';
+    if (!digits.isEmpty() && (digits[0] == '-' || digits[0] == '+'))
         digits = digits.sliced(1);
-    bool valid = !digits.isEmpty();
-    for (QChar c : digits)
-        valid = valid && c >= u'0' && c <= u'9';
-    if (!valid)
-        return fail(u"strconv.Atoi: parsing %1: invalid syntax"_s.arg(GoQuote::quote(s)));
-    bool ok = false;
-    const qint64 v = s.toLongLong(&ok, 10);
-    if (!ok)
-        return fail(u"strconv.Atoi: parsing %1: value out of range"_s.arg(GoQuote::quote(s)));
-    return Value(v);
+    if (digits.isEmpty())
+        return syntaxError();
+    constexpr quint64 cutoff = std::numeric_limits<quint64>::max() / 10 + 1;
+    quint64 n = 0;
+    bool overflow = false;
+    for (const char ch : digits) {
+        if (ch < '0' || ch > '9')
+            return syntaxError();
+        if (bytes.size() >= 19) { // ParseUint's overflow checks; the fast path cannot overflow
+            if (n >= cutoff)
+                return rangeError();
+            const quint64 n1 = n * 10 + quint64(ch - '0');
+            if (n1 < n * 10) {
+                overflow = true;
+                break;
+            }
+            n = n1;
+        } else {
+            n = n * 10 + quint64(ch - '0');
+        }
+    }
+    const quint64 limit = quint64(1) << 63;
+    if (overflow || (!neg && n >= limit) || (neg && n > limit))
+        return rangeError();
+    return Value(neg ? qint64(0 - n) : qint64(n));
 }
 
 Result<Value> existsFn(const CallContext& c, Args a)

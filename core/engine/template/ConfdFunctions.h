@@ -9,8 +9,8 @@
 namespace lbdeck::tmpl {
 
 // confd's template functions (resource/template/template_funcs.go) and its store functions (memkv),
-// with confd's Go signatures, results and error texts. lookupIP, lookupSRV and fileExists are left out:
-// rendering does no I/O.
+// with confd's Go signatures, results and error texts. The functions that ask the system (lookupIP,
+// lookupSRV, fileExists) are in ConfdLookup.
 class ConfdFunctions
 {
 public:

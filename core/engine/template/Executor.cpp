@@ -209,17 +209,8 @@ Executor::Flow Executor::walkRange(const Value& dot, const BranchNode* node)
     }
     case Value::Kind::Map:
         for (const Value::Entry& e : value.entries()) {
-            if (!step(Value(e.first), e.second))
+            if (!step(Value(e.first), e.second.boxed()))
                 break;
-        }
-        break;
-    case Value::Kind::Int: // Go 1.22 ranges over an integer
-        if (node->pipe->decl.size() > 1) {
-            fail(u"can't use %1 to iterate over more than one variable"_s.arg(value.toInt()));
-            return Flow::Failed;
-        }
-        for (qint64 i = 0; i < value.toInt() && step(Value(i), Value(i));) {
-            ++i;
         }
         break;
     case Value::Kind::Nil:
@@ -292,6 +283,7 @@ bool Executor::evalPipeline(const Value& dot, const PipeNode* pipe, Value& out)
         value = std::move(result);
         have = true;
     }
+    value = value.boxed(false); // Go unwraps an interface {} result ("lovely!")
     for (const auto& variable : pipe->decl) {
         if (pipe->isAssign) {
             if (!setVar(variable->ident[0], value))
@@ -416,6 +408,8 @@ bool Executor::evalField(const QString& name, Args args, const Value* final, con
                          Value& out)
 {
     if (receiver.isNil()) {
+        if (receiver.isBoxed()) // a nil interface {}, not a missing value
+            return fail(u"nil pointer evaluating interface {}.%1"_s.arg(name));
         out = Value(); // Go's missingkey=default: a missing value, printed as "<no value>"
         return true;
     }
@@ -438,10 +432,11 @@ bool Executor::evalField(const QString& name, Args args, const Value* final, con
         if (hasArgs)
             return fail(name + u" is not a method but has arguments"_s);
         const Value* found = receiver.find(name);
-        out = found ? *found : Value();
+        out = found ? found->boxed() : Value();
         return true;
     }
-    return fail(u"can't evaluate field %1 in type %2"_s.arg(name, receiver.typeName()));
+    return fail(u"can't evaluate field %1 in type %2"_s.arg(name, receiver.isBoxed() ? u"interface {}"_s
+                                                                                     : receiver.typeName()));
 }
 
 bool Executor::evalFunction(const Value& dot, const IdentifierNode* node, const Node* cmd, Args args,

@@ -3,6 +3,7 @@
 #include "Functions.h"
 
 #include "ConfdFunctions.h"
+#include "ConfdLookup.h"
 #include "GoBuiltins.h"
 
 #include <QHash>
@@ -19,6 +20,8 @@ const FunctionSpec* Functions::find(QStringView name)
             t.insert(f.name, &f);
         for (const FunctionSpec& f : ConfdFunctions::functions())
             t.insert(f.name, &f); // as in Go, a template's own functions win over the builtins
+        for (const FunctionSpec& f : ConfdLookup::functions())
+            t.insert(f.name, &f);
         return t;
     }();
     return table.value(name, nullptr);
@@ -46,7 +49,7 @@ QString Functions::convert(const Value& value, ArgType type, Value& out)
     if (value.isNil()) {
         switch (type) {
         case ArgType::Any:
-            out = Value();
+            out = value; // a nil interface {} stays one (GoBuiltins' len tells it from no value)
             return {};
         case ArgType::StringList:
             out = Value::list({}, Value::ListType::String);

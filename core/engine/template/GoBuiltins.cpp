@@ -2,7 +2,11 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "GoBuiltins.h"
 
+#include "GoEscape.h"
 #include "GoFormat.h"
+#include "GoString.h"
+
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -33,6 +37,8 @@ Result<Value> lenFn(const CallContext&, Args args)
     const Value& item = args[0];
     switch (item.kind()) {
     case Kind::Nil:
+        if (item.isBoxed())
+            return fail(u"len of nil pointer"_s);
         return fail(u"reflect: call of reflect.Value.Type on zero Value"_s);
     case Kind::String:
         return Value(Value::utf8Length(item.toString())); // Go counts bytes
@@ -76,7 +82,7 @@ Result<Value> indexFn(const CallContext&, Args args)
             break;
         }
         case Kind::String: {
-            const QByteArray bytes = item.toString().toUtf8();
+            const QByteArray bytes = toGoBytes(item.toString());
             const auto x = indexArg(index, bytes.size());
             if (!x)
                 return x.error();
@@ -91,7 +97,7 @@ Result<Value> indexFn(const CallContext&, Args args)
             if (!index.isString())
                 return fail(u"value has type %1; should be string"_s.arg(index.typeName()));
             const Value* found = item.find(index.toString());
-            item = found ? *found : Value();
+            item = found ? found->boxed() : Value().boxed(); // a missing key gives the zero interface {}
             break;
         }
         default:
@@ -114,7 +120,7 @@ Result<Value> sliceFn(const CallContext&, Args args)
     if (item.isString()) {
         if (indexes.size() == 3)
             return fail(u"cannot 3-index slice a string"_s);
-        bytes = item.toString().toUtf8();
+        bytes = toGoBytes(item.toString());
         cap = bytes.size();
     } else if (item.kind() == Kind::List) {
         cap = item.size();
@@ -133,7 +139,7 @@ Result<Value> sliceFn(const CallContext&, Args args)
     if (indexes.size() == 3 && idx[1] > idx[2])
         return fail(u"invalid slice index: %1 > %2"_s.arg(idx[1]).arg(idx[2]));
     if (item.isString())
-        return Value(QString::fromUtf8(bytes.sliced(idx[0], idx[1] - idx[0])));
+        return Value(fromGoBytes(bytes.sliced(idx[0], idx[1] - idx[0])));
     std::vector<Value> items;
     items.reserve(std::size_t(idx[1] - idx[0]));
     for (qint64 i = idx[0]; i < idx[1]; ++i)
@@ -154,6 +160,43 @@ Result<Value> printlnFn(const CallContext&, Args args)
 Result<Value> printfFn(const CallContext&, Args args)
 {
     return Value(GoFormat::sprintf(args[0].toString(), args.subspan(1)));
+}
+
+// Go's evalArgs: a lone string as it is, anything else as fmt.Sprint prints it, except that an
+// argument with no value prints as "<no value>" (printableValue), not as "<nil>".
+QString evalArgs(Args args)
+{
+    if (args.size() == 1 && args[0].isString())
+        return args[0].toString();
+    std::vector<Value> printable(args.begin(), args.end());
+    for (Value& v : printable) {
+        if (v.isNil())
+            v = Value(u"<no value>"_s);
+    }
+    return GoFormat::sprint(printable);
+}
+
+Result<Value> htmlFn(const CallContext&, Args args)
+{
+    return Value(GoEscape::html(evalArgs(args)));
+}
+
+Result<Value> jsFn(const CallContext&, Args args)
+{
+    return Value(GoEscape::js(evalArgs(args)));
+}
+
+Result<Value> urlqueryFn(const CallContext&, Args args)
+{
+    return Value(GoEscape::urlQuery(evalArgs(args)));
+}
+
+// Go's call. A confd template's data holds no function values, so the first argument is never one.
+Result<Value> callFn(const CallContext&, Args args)
+{
+    if (args[0].isNil())
+        return fail(u"call of nil"_s);
+    return fail(u"non-function of type "_s + args[0].typeName());
 }
 
 bool isBasic(const Value& v)
@@ -196,8 +239,7 @@ Result<bool> eq(const Value& arg1, Args others)
         const bool sameBasic = basic1 && arg1.kind() == arg.kind();
         if (basic1 != isBasic(arg) || (basic1 && !sameBasic)) {
             if (!arg1.isNil() && !arg.isNil())
-                return fail(
-                    u"incompatible types for comparison: %1 and %2"_s.arg(arg1.typeName(), arg.typeName()));
+                return fail(u"incompatible types for comparison"_s); // Go 1.19 names no types
         } else if (sameBasic) {
             truth = equalBasic(arg1, arg);
         } else if (arg1.isNil() || arg.isNil()) {
@@ -221,7 +263,7 @@ Result<bool> lt(const Value& a, const Value& b)
     if (!isBasic(a) || !isBasic(b))
         return fail(u"invalid type for comparison"_s);
     if (a.kind() != b.kind())
-        return fail(u"incompatible types for comparison: %1 and %2"_s.arg(a.typeName(), b.typeName()));
+        return fail(u"incompatible types for comparison"_s);
     switch (a.kind()) {
     case Kind::Int:
         return a.toInt() < b.toInt();
@@ -298,6 +340,10 @@ const FunctionSpec kBuiltins[] = {
     {u"le", {A, A}, 2, false, leFn},
     {u"gt", {A, A}, 2, false, gtFn},
     {u"ge", {A, A}, 2, false, geFn},
+    {u"html", {A}, 1, true, htmlFn},
+    {u"js", {A}, 1, true, jsFn},
+    {u"urlquery", {A}, 1, true, urlqueryFn},
+    {u"call", {A, A}, 2, true, callFn},
 };
 
 } // namespace

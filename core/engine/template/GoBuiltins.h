@@ -8,7 +8,8 @@
 
 namespace lbdeck::tmpl {
 
-// text/template's predefined functions: and or not len index slice print printf println eq ne lt le gt ge.
+// text/template's predefined functions: and or not len index slice print printf println eq ne lt le gt ge
+// html js urlquery call.
 class GoBuiltins
 {
 public:

@@ -3,6 +3,7 @@
 #include "GoLiteral.h"
 
 #include "GoQuote.h"
+#include "GoString.h"
 #include "Node.h"
 #include "Value.h"
 
@@ -29,10 +30,27 @@ int hexValue(QChar c)
     return -1;
 }
 
+// UTF-8 of r by hand: QString::fromUcs4 would drop a U+FEFF as a byte order mark. A unit that stands
+// for a raw byte of the template text (GoString.h) is that byte.
 void appendUtf8(QByteArray& out, char32_t r)
 {
-    const char32_t units[1] = {r};
-    out += QString::fromUcs4(units, 1).toUtf8();
+    if (r <= 0xFFFF && isRawByte(char16_t(r))) {
+        out += rawByteOf(char16_t(r));
+    } else if (r < 0x80) {
+        out += char(r);
+    } else if (r < 0x800) {
+        out += char(0xC0 | (r >> 6));
+        out += char(0x80 | (r & 0x3F));
+    } else if (r < 0x10000) {
+        out += char(0xE0 | (r >> 12));
+        out += char(0x80 | ((r >> 6) & 0x3F));
+        out += char(0x80 | (r & 0x3F));
+    } else {
+        out += char(0xF0 | (r >> 18));
+        out += char(0x80 | ((r >> 12) & 0x3F));
+        out += char(0x80 | ((r >> 6) & 0x3F));
+        out += char(0x80 | (r & 0x3F));
+    }
 }
 
 // strconv.UnquoteChar: one possibly escaped character at the start of s. A \x or octal escape is a raw
@@ -271,7 +289,7 @@ std::optional<QString> GoLiteral::unquote(QStringView quoted)
         else
             appendUtf8(bytes, value);
     }
-    return QString::fromUtf8(bytes);
+    return fromGoBytes(bytes);
 }
 
 QString GoLiteral::parseNumber(NumberNode& n, bool charConstant)

@@ -4,6 +4,7 @@
 
 #include "FloatFormat.h"
 #include "GoQuote.h"
+#include "GoString.h"
 
 using namespace Qt::StringLiterals;
 
@@ -268,7 +269,7 @@ void GoPrinter::fmtFloat(double v, char fmt, int prec)
 
 void GoPrinter::fmtSx(const QString& s, const char16_t* digits)
 {
-    const QByteArray b = s.toUtf8();
+    const QByteArray b = toGoBytes(s);
     qsizetype length = b.size();
     if (m_f.precPresent && m_f.prec < length)
         length = m_f.prec;
@@ -355,9 +356,9 @@ void GoPrinter::printArg(const Value& v, char32_t verb)
 void GoPrinter::printValue(const Value& v, char32_t verb, int depth)
 {
     switch (v.kind()) {
-    case Value::Kind::Nil:
-        pad(u"<nil>");
-        return; // an element of a list or map
+    case Value::Kind::Nil: // a nil interface {} element of a list or map; fmt writes it unpadded
+        m_out.append(m_f.sharpV ? u"interface {}(nil)" : u"<nil>");
+        return;
     case Value::Kind::Bool:
         if (verb == U't' || verb == U'v')
             pad(v.toBool() ? u"true" : u"false");
@@ -391,35 +392,41 @@ void GoPrinter::printValue(const Value& v, char32_t verb, int depth)
     case Value::Kind::String:
         fmtString(v.toString(), verb, v);
         return;
-    case Value::Kind::List:
-        m_out.append(u'[');
+    case Value::Kind::List: {
+        // %#v writes Go syntax: []string{"a", "b"}.
+        const QStringView separator = m_f.sharpV ? QStringView(u", ") : QStringView(u" ");
+        m_out.append(m_f.sharpV ? v.typeName() + u'{' : u"["_s);
         for (qsizetype i = 0; i < v.size(); ++i) {
             if (i > 0)
-                m_out.append(u' ');
+                m_out.append(separator);
             printValue(v.at(i), verb, depth + 1);
         }
-        m_out.append(u']');
+        m_out.append(m_f.sharpV ? u'}' : u']');
         return;
+    }
     case Value::Kind::Map: {
-        m_out.append(u"map[");
+        const QStringView separator = m_f.sharpV ? QStringView(u", ") : QStringView(u" ");
+        m_out.append(m_f.sharpV ? v.typeName() + u'{' : u"map["_s);
         bool first = true;
         for (const Value::Entry& e : v.entries()) {
             if (!first)
-                m_out.append(u' ');
+                m_out.append(separator);
             first = false;
             printValue(Value(e.first), verb, depth + 1);
             m_out.append(u':');
             printValue(e.second, verb, depth + 1);
         }
-        m_out.append(u']');
+        m_out.append(m_f.sharpV ? u'}' : u']');
         return;
     }
     case Value::Kind::KVPair:
+        if (m_f.sharpV)
+            m_out.append(v.typeName());
         m_out.append(u'{');
         if (m_f.plusV || m_f.sharpV)
             m_out.append(u"Key:");
         printValue(Value(v.kvKey()), verb, depth + 1);
-        m_out.append(u' ');
+        m_out.append(m_f.sharpV ? QStringView(u", ") : QStringView(u" "));
         if (m_f.plusV || m_f.sharpV)
             m_out.append(u"Value:");
         printValue(Value(v.kvValue()), verb, depth + 1);

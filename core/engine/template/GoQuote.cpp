@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "GoQuote.h"
 
+#include "GoString.h"
+
 namespace lbdeck::tmpl {
 
 namespace {
@@ -83,6 +85,11 @@ QString GoQuote::quote(QStringView s, bool asciiOnly)
     out.reserve(s.size() + 2);
     out.append(u'"');
     for (qsizetype i = 0; i < s.size(); ++i) {
+        if (isRawByte(s[i].unicode())) { // a byte of invalid UTF-8: strconv writes \xNN
+            out.append(u"\\x");
+            appendHex(out, quint8(rawByteOf(s[i].unicode())), 2);
+            continue;
+        }
         char32_t r = s[i].unicode();
         if (s[i].isHighSurrogate() && i + 1 < s.size() && s[i + 1].isLowSurrogate()) {
             r = QChar::surrogateToUcs4(s[i], s[i + 1]);
@@ -108,7 +115,8 @@ bool GoQuote::canBackquote(QStringView s)
 {
     for (QChar c : s) {
         const char16_t u = c.unicode();
-        if (u == 0xFEFF || u == 0xFFFD || (u < u' ' && u != u'\t') || u == u'`' || u == 0x7F)
+        // A raw byte is Go's one-byte utf8.RuneError; a real U+FFFD can be backquoted.
+        if (u == 0xFEFF || isRawByte(u) || (u < u' ' && u != u'\t') || u == u'`' || u == 0x7F)
             return false;
     }
     return true;

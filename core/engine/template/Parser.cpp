@@ -374,9 +374,9 @@ NodePtr Parser::parseControl(NodeType type, QStringView context)
     if (!branch->list)
         return nullptr;
     if (next->type == NodeType::Else) {
-        // "{{else if x}}" is "{{else}}{{if x}}...{{end}}" with the inner {{end}} shared.
-        const bool chained = (type == NodeType::If && m_tokens.peek().type == TokenType::If) ||
-                             (type == NodeType::With && m_tokens.peek().type == TokenType::With);
+        // "{{else if x}}" is "{{else}}{{if x}}...{{end}}" with the inner {{end}} shared. Go 1.19 has
+        // no "{{else with}}" (Go 1.23 added it).
+        const bool chained = type == NodeType::If && m_tokens.peek().type == TokenType::If;
         if (chained) {
             m_tokens.next();
             branch->elseList = std::make_unique<ListNode>(next->pos);
@@ -407,7 +407,7 @@ NodePtr Parser::parseControl(NodeType type, QStringView context)
 NodePtr Parser::elseControl()
 {
     const Token following = m_tokens.peekNonSpace();
-    if (following.type == TokenType::If || following.type == TokenType::With)
+    if (following.type == TokenType::If)
         return std::make_unique<ElseNode>(following.pos);
     Token token;
     if (!expect(TokenType::RightDelim, u"else", &token))

@@ -3,6 +3,7 @@
 #include "Template.h"
 
 #include "Executor.h"
+#include "GoString.h"
 #include "Parser.h"
 #include "Program.h"
 
@@ -18,6 +19,19 @@ Result<Template> Template::parse(const QString& name, const QString& text)
     if (!program)
         return program.error();
     return Template(std::move(*program));
+}
+
+Result<Template> Template::parseBytes(const QString& name, QByteArrayView text)
+{
+    return parse(name, fromGoBytes(text));
+}
+
+Result<QByteArray> Template::renderBytes(const Store& store, const Value& dot) const
+{
+    Result<QString> text = render(store, dot);
+    if (!text)
+        return text.error();
+    return toGoBytes(*text);
 }
 
 Result<QString> Template::render(const Store& store, const Value& dot) const

@@ -22,9 +22,13 @@ class Template
 {
 public:
     static Result<Template> parse(const QString& name, const QString& text);
+    // The same from the bytes of a template file (GoString.h: bytes that are not UTF-8 survive).
+    static Result<Template> parseBytes(const QString& name, QByteArrayView text);
 
     // Renders the template over store with dot (Go's data; confd passes nil).
     Result<QString> render(const Store& store, const Value& dot = {}) const;
+    // The output as the bytes confd writes (GoString.h).
+    Result<QByteArray> renderBytes(const Store& store, const Value& dot = {}) const;
 
     QString name() const;
     // The names of the templates the text defines, the top-level one included, sorted.

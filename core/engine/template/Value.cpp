@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "Value.h"
 
+#include "GoString.h"
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -118,7 +120,7 @@ Value Value::at(qsizetype i) const
     case ListType::KVPair:
         return kvPair(m_data->pairs[index].first, m_data->pairs[index].second);
     default:
-        return m_data->items[index];
+        return m_data->items[index].boxed(m_listType == ListType::Any);
     }
 }
 
@@ -209,6 +211,16 @@ QString Value::typeName() const
     return u"<nil>"_s;
 }
 
+int Value::compareBytes(QStringView a, QStringView b)
+{
+    const QByteArray x = toGoBytes(a);
+    const QByteArray y = toGoBytes(b);
+    const int c = std::memcmp(x.constData(), y.constData(), size_t(qMin(x.size(), y.size())));
+    if (c != 0)
+        return c < 0 ? -1 : 1;
+    return x.size() == y.size() ? 0 : (x.size() < y.size() ? -1 : 1);
+}
+
 qsizetype Value::utf8Length(QStringView s)
 {
     qsizetype bytes = 0;
@@ -222,6 +234,8 @@ qsizetype Value::utf8Length(QStringView s)
         } else if (QChar::isHighSurrogate(c) && i + 1 < n && QChar::isLowSurrogate(s[i + 1].unicode())) {
             bytes += 4;
             ++i;
+        } else if (isRawByte(c)) {
+            bytes += 1; // a byte of a value that is not UTF-8 (GoString.h)
         } else {
             bytes += 3; // includes a lone surrogate, which Go would see as U+FFFD
         }

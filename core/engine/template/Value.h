@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #pragma once
 
+#include "GoString.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -80,6 +82,16 @@ public:
     Kind kind() const { return m_kind; }
     ListType listType() const { return m_listType; }
     bool isNil() const { return m_kind == Kind::Nil; }
+    // Whether Go would hold this value in an interface {} slot: an element of a map or of a
+    // []interface {}, as a field chain or range reaches it (a pipeline's result is unboxed). Go then
+    // names its type "interface {}" in errors, and a boxed nil is a nil interface, not a missing value.
+    bool isBoxed() const { return m_boxed; }
+    Value boxed(bool on = true) const
+    {
+        Value v = *this;
+        v.m_boxed = on;
+        return v;
+    }
     bool isString() const { return m_kind == Kind::String; }
 
     bool toBool() const { return m_kind == Kind::Bool && m_bool; }
@@ -118,6 +130,8 @@ public:
         }
         for (; i < n; ++i) {
             if (pa[i] != pb[i]) {
+                if (isRawByte(pa[i]) || isRawByte(pb[i]))
+                    return compareBytes(a.sliced(i), b.sliced(i));
                 // Surrogates encode code points above U+FFFF, so they sort after U+E000..U+FFFF.
                 auto rank = [](char16_t u) {
                     return u >= 0xE000 ? u - 0x800 : u >= 0xD800 ? u + 0x2000 : int(u);
@@ -127,12 +141,15 @@ public:
         }
         return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
     }
+    // The byte order of two strings that hold raw bytes (GoString.h): rare, so not inline.
+    static int compareBytes(QStringView a, QStringView b);
     static bool lessStrings(QStringView a, QStringView b) { return compareStrings(a, b) < 0; }
     static qsizetype utf8Length(QStringView s);
 
 private:
     Kind m_kind = Kind::Nil;
     ListType m_listType = ListType::Any;
+    bool m_boxed = false;
     union {
         bool m_bool;
         qint64 m_int = 0;

@@ -110,7 +110,7 @@ void TestTemplate::execErrors_data()
     row("argument to non-function", u"{{1 2}}"_s,
         uR"(ERROR: template: e.tmpl:1:2: executing "e.tmpl" at <1>: can't give argument to non-function 1)"_s);
     row("incompatible comparison", u"{{eq 1 \"1\"}}"_s,
-        uR"(ERROR: template: e.tmpl:1:2: executing "e.tmpl" at <eq 1 "1">: error calling eq: incompatible types for comparison: int and string)"_s);
+        uR"(ERROR: template: e.tmpl:1:2: executing "e.tmpl" at <eq 1 "1">: error calling eq: incompatible types for comparison)"_s); // Go 1.19 names no types
     row("index out of range", u"{{index (seq 1 3) 5}}"_s,
         uR"(ERROR: template: e.tmpl:1:2: executing "e.tmpl" at <index (seq 1 3) 5>: error calling index: index out of range: 5)"_s);
     row("bad json", u"{{json \"[1]\"}}"_s,
@@ -125,8 +125,9 @@ void TestTemplate::execErrors_data()
         uR"(ERROR: template: e.tmpl:1:2: executing "e.tmpl" at <map "a">: error calling map: invalid map call)"_s);
     row("bad pattern", u"{{gets \"/app/[\"}}"_s,
         uR"(ERROR: template: e.tmpl:1:2: executing "e.tmpl" at <gets "/app/[">: error calling gets: syntax error in pattern)"_s);
-    row("range two variables over int", u"{{range $i, $v := 3}}{{end}}"_s,
-        uR"(ERROR: template: e.tmpl:1:18: executing "e.tmpl" at <3>: can't use 3 to iterate over more than one variable)"_s);
+    // Ranging over an integer came with Go 1.22; confd's Go 1.19 refuses it.
+    row("range over int", u"{{range $i, $v := 3}}{{end}}"_s,
+        uR"(ERROR: template: e.tmpl:1:18: executing "e.tmpl" at <3>: range can't iterate over 3)"_s);
 }
 
 void TestTemplate::execErrors()
@@ -156,7 +157,6 @@ void TestTemplate::limits_data()
                                  << u"output exceeds 33554432 characters"_s;
     QTest::newRow("doubling string") << u"{{$x := \"xx\"}}{{range seq 1 64}}{{$x = print $x $x}}{{end}}"_s
                                      << u"error calling print: result exceeds 16777216 characters"_s;
-    QTest::newRow("huge range over int") << u"{{range 1000000000}}{{end}}"_s << u"execution exceeds"_s;
     QTest::newRow("binary garbage") << u"{{\u0001\u0002}}"_s << u"unrecognized character in action: U+0001"_s;
 }
 

@@ -11,6 +11,7 @@ void TestTemplate::initTestCase()
 {
     qputenv("LBDECK_TMPL_TEST", "from-env");
     qunsetenv("LBDECK_TMPL_UNSET");
+    qputenv("LBDECK_TMPL_EMPTY", ""); // set but empty: confd's getenv gives the default
 }
 
 Value TestTemplate::sampleDot()

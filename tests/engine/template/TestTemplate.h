@@ -22,6 +22,9 @@ private Q_SLOTS:
     void printing();
     void confd_data();
     void confd();
+    void confdTable_data();
+    void confdTable();
+    void lookupSrv();
     void parseErrors_data();
     void parseErrors();
     void execErrors_data();
