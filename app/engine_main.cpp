@@ -2,17 +2,20 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 // lbdeck-engine: the headless reconciler for the load-balancer node (what confd did in the seed).
 #include "core/cluster/Registrar.h"
+#include "core/confd/ConfdMain.h"
 #include "core/docker/DockerClient.h"
 #include "core/engine/ConfigRenderer.h"
 #include "core/engine/Engine.h"
 #include "core/engine/StatusServer.h"
 #include "core/etcd/EtcdV3Client.h"
 #include "core/traffic/TrafficService.h"
+#include "core/util/Logging.h"
 #include "core/util/UnixSignals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <csignal>
@@ -26,6 +29,8 @@ namespace {
 const char* const Help = R"(
 Verbs:
   run        watch etcd and keep the config current (default)
+  confd      run as confd, with confd's flags: lbdeck-engine confd -onetime -backend etcdv3
+             -node http://127.0.0.1:2379 -confdir /etc/confd (also when invoked as "confd")
   render     print the config the current etcd state gives, change nothing
   template   print the built-in nginx template (a starting point for your own)
   register   keep this node's labelled containers (io.lbdeck.key = io.lbdeck.address) in etcd on
@@ -87,13 +92,13 @@ int runRegister(QCoreApplication& app, const EtcdConfig& fromFile, const QString
     bool stopping = false;
     QObject::connect(&signals, &UnixSignals::received, &registrar, [&](int s) {
         if (s == SIGHUP) {
-            qInfo("SIGHUP: %s", qPrintable(registrar.describe()));
+            qCInfo(lcEngine, "SIGHUP: %s", qPrintable(registrar.describe()));
             return;
         }
         if (stopping)
             return;
         stopping = true;
-        qInfo("signal %d: revoking the lease, then exiting", s);
+        qCInfo(lcEngine, "signal %d: revoking the lease, then exiting", s);
         registrar.stop(&app, [&app](const Result<void>& revoked) {
             app.exit(revoked ? Engine::ExitOk : Engine::ExitEtcd);
         });
@@ -120,6 +125,12 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"lbdeck-engine"_s);
     QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+    // confd's command line, as `lbdeck-engine confd ...` or through a `confd` symlink.
+    const QStringList args = app.arguments();
+    if (QFileInfo(QString::fromLocal8Bit(argv[0])).fileName() == u"confd"_s)
+        return confd::runConfdMain(app, args.mid(1));
+    if (args.size() > 1 && args[1] == u"confd"_s)
+        return confd::runConfdMain(app, args.mid(2));
     installMessageFormat();
 
     QCommandLineParser cli;
@@ -210,8 +221,8 @@ int main(int argc, char** argv)
             QTextStream(stderr) << "lbdeck-engine: status endpoint: " << port.error().toString() << "\n";
             return Engine::ExitConfig;
         }
-        qInfo("status endpoint on http://%s",
-              qPrintable(config->statusListen.section(u':', 0, -2) + u':' + QString::number(*port)));
+        qCInfo(lcEngine, "status endpoint on http://%s",
+               qPrintable(config->statusListen.section(u':', 0, -2) + u':' + QString::number(*port)));
     }
 
     // Traffic counting runs beside the engine, on what nginx serves; its failures (no capture
@@ -232,13 +243,13 @@ int main(int argc, char** argv)
             Result<EngineConfig> fresh = loadConfig();
             Result<void> applied = fresh ? engine.reconfigure(*fresh) : Result<void>(fresh.error());
             if (applied)
-                qInfo("SIGHUP: configuration re-read from %s", qPrintable(configPath));
+                qCInfo(lcEngine, "SIGHUP: configuration re-read from %s", qPrintable(configPath));
             else
-                qWarning("SIGHUP: keeping the current configuration: %s",
-                         qPrintable(applied.error().toString()));
+                qCWarning(lcEngine, "SIGHUP: keeping the current configuration: %s",
+                          qPrintable(applied.error().toString()));
             return;
         }
-        qInfo("signal %d: finishing the step in progress, then exiting", s);
+        qCInfo(lcEngine, "signal %d: finishing the step in progress, then exiting", s);
         engine.shutdown();
     });
     QObject::connect(&engine, &Engine::finished, &app, [&](int code) {

@@ -24,6 +24,16 @@ QString EngineLink::lastEngineError() const
     return errors.isEmpty() ? QString() : errors.last().toString();
 }
 
+QStringList EngineLink::valueWarnings() const
+{
+    QStringList out;
+    for (const QJsonValue& v : m_status.value(u"backends"_s).toObject().value(u"warnings"_s).toArray()) {
+        const QJsonObject w = v.toObject();
+        out << w.value(u"key"_s).toString() + u": "_s + w.value(u"reason"_s).toString();
+    }
+    return out;
+}
+
 void EngineLink::setStatus(QJsonObject status)
 {
     m_status = std::move(status);

@@ -49,6 +49,9 @@ public:
     const QStringList& servedButUnregistered() const { return m_servedButUnregistered; }
     // The engine's newest error (it says why it kept the last good config), if any.
     QString lastEngineError() const;
+    // Values that reach a confd template verbatim although nginx may read them as syntax
+    // ("key: reason"), from /status; reported, never changed.
+    QStringList valueWarnings() const;
 
     // The engine's traffic counters (its GET /traffic, see core/traffic/TrafficService.h) and its
     // tcpdump line feed. Fetched only while somebody wants them (the Traffic view while shown): a

@@ -44,6 +44,14 @@ QStringList ConfdResource::etcdKeys() const
     return out;
 }
 
+QStringList ConfdResource::etcdBackendKeys() const
+{
+    QStringList out;
+    for (const QString& k : backendKeys)
+        out << normalizeKey(prefix, k);
+    return out;
+}
+
 QString expandCommand(const QString& command, const QString& src, const QString& dest)
 {
     static const QRegularExpression srcTag(uR"(\{\{\s*\.src\s*\}\})"_s);
@@ -83,16 +91,22 @@ Result<ConfdResource> ConfdResource::parse(const QByteArray& text, const QString
     r.prefix = str("prefix");
     r.checkCmd = str("check_cmd");
     r.reloadCmd = str("reload_cmd");
-    if (const toml::array* keys = (*t)["keys"].as_array()) {
-        for (const toml::node& k : *keys) {
-            const auto s = k.value<std::string>();
-            if (!s)
-                return bad(u"keys must be strings"_s);
-            r.keys << QString::fromStdString(*s);
+    auto strings = [&](const char* name, QStringList& out) -> Result<void> {
+        if (const toml::array* list = (*t)[name].as_array()) {
+            for (const toml::node& k : *list) {
+                const auto s = k.value<std::string>();
+                if (!s)
+                    return bad(u"%1 must be strings"_s.arg(QString::fromLatin1(name)));
+                out << QString::fromStdString(*s);
+            }
         }
-    }
-    if (r.keys.isEmpty())
-        return bad(u"keys is required (the etcd keys the template reads)"_s);
+        return {};
+    };
+    // As in confd, a resource may read no key at all (a template of getenv, say).
+    if (Result<void> k = strings("keys", r.keys); !k)
+        return k.error();
+    if (Result<void> k = strings("lbdeck_backends", r.backendKeys); !k)
+        return k.error();
     if (const auto uid = (*t)["uid"].value<int64_t>())
         r.uid = uid_t(*uid);
     if (const auto gid = (*t)["gid"].value<int64_t>())
@@ -101,9 +115,14 @@ Result<ConfdResource> ConfdResource::parse(const QByteArray& text, const QString
         // confd writes mode as an octal string ("0644"); accept an integer too.
         bool ok = false;
         mode_t mode = 0;
-        if (const auto s = (*t)["mode"].value<std::string>())
-            mode = mode_t(QString::fromStdString(*s).toUInt(&ok, 8));
-        else if (const auto i = (*t)["mode"].value<int64_t>())
+        // confd: strconv.ParseUint(mode, 0, 32), so "0644" and "0o644" are octal, "420" decimal.
+        if (const auto s = (*t)["mode"].value<std::string>()) {
+            QString written = QString::fromStdString(*s);
+            if (written.startsWith(u"0o"_s, Qt::CaseInsensitive))
+                mode = mode_t(written.mid(2).toUInt(&ok, 8));
+            else
+                mode = mode_t(written.toUInt(&ok, 0));
+        } else if (const auto i = (*t)["mode"].value<int64_t>())
             mode = mode_t(QString::number(*i).toUInt(&ok, 8));
         if (!ok || mode > 07777)
             return bad(u"mode must be octal, like \"0644\""_s);

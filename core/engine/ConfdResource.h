@@ -27,6 +27,9 @@ struct ConfdResource
     QString src;  // absolute path of the template
     QString dest;
     QStringList keys; // as written, without the prefix
+    // lbdeck's own key, which confd ignores: the keys (relative, like keys) whose values must be
+    // backend addresses (host:port). Only these are validated; every other value is used verbatim.
+    QStringList backendKeys;
     QString prefix;
     std::optional<uid_t> uid;
     std::optional<gid_t> gid;
@@ -36,6 +39,7 @@ struct ConfdResource
 
     // Keys as they are looked up in etcd: prefix + key, normalized ("/lb" + "/test" = "/lb/test").
     QStringList etcdKeys() const;
+    QStringList etcdBackendKeys() const; // the same for backendKeys
 
     static Result<ConfdResource> parse(const QByteArray& toml, const QString& fileName,
                                        const QString& confdir);

@@ -2,6 +2,9 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "ConfigRenderer.h"
 
+#include "core/engine/template/GoPath.h"
+#include "core/engine/template/GoString.h"
+
 #include "core/traffic/AccessLogFormat.h"
 
 #include <QCryptographicHash>
@@ -94,7 +97,7 @@ Result<ConfigRenderer> ConfigRenderer::confd(const ConfdResource& resource)
     QFile f(resource.src);
     if (!f.open(QIODevice::ReadOnly))
         return makeError(ErrorCode::Io, u"cannot read the template: %1"_s.arg(f.errorString()), resource.src);
-    const QString text = QString::fromUtf8(f.readAll());
+    const QString text = tmpl::fromGoBytes(f.readAll());
     Result<tmpl::Template> t = tmpl::Template::parse(resource.src.section(u'/', -1), text);
     if (!t)
         return t.error();
@@ -167,24 +170,19 @@ Result<RenderedConfig> ConfigRenderer::render(const QList<ValidatedSource>& sour
                                 it->isDouble() ? tmpl::Value(it->toInt()) : tmpl::Value(it->toString()));
         text = m_template.render(tmpl::Store(), tmpl::Value::map(std::move(fields)));
     } else {
-        // confd's store: every key under the resource's keys, its prefix stripped.
+        // confd's store: every key under the resource's keys (byte prefixes, as confd's etcd
+        // backend reads them), the resource's prefix stripped and the rest cleaned as a path.
         tmpl::Store store;
+        const QString p = m_confdPrefix.startsWith(u'/') ? m_confdPrefix : u"/"_s + m_confdPrefix;
         for (const ValidatedSource& s : sources) {
             for (auto it = s.accepted.cbegin(); it != s.accepted.cend(); ++it) {
                 const QString& key = it.key();
-                const bool wanted =
-                    std::any_of(m_confdKeys.cbegin(), m_confdKeys.cend(), [&](const QString& k) {
-                        return key == k || key.startsWith(k.endsWith(u'/') ? k : k + u'/');
-                    });
+                const bool wanted = std::any_of(m_confdKeys.cbegin(), m_confdKeys.cend(),
+                                                [&](const QString& k) { return key.startsWith(k); });
                 if (!wanted)
                     continue;
-                QString stored = key;
-                if (!m_confdPrefix.isEmpty()) {
-                    const QString p = u"/"_s + m_confdPrefix.section(u'/', 0, -1, QString::SectionSkipEmpty);
-                    if (stored.startsWith(p))
-                        stored = stored.mid(p.size());
-                }
-                store.insert(stored, it.value());
+                const QString rest = key.startsWith(p) ? key.mid(p.size()) : key;
+                store.insert(tmpl::GoPath::clean(QString(u"/"_s + rest)), it.value());
                 ++out.backends;
             }
         }
@@ -192,7 +190,7 @@ Result<RenderedConfig> ConfigRenderer::render(const QList<ValidatedSource>& sour
     }
     if (!text)
         return text.error();
-    out.canonical = text->toUtf8();
+    out.canonical = tmpl::toGoBytes(*text);
     out.hash = configHash(out.canonical);
     out.text = fillMarks(out.canonical, out.hash.toLatin1(), QByteArray::number(revision));
     return out;

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "Engine.h"
 
+#include "core/engine/template/GoString.h"
+
 #include "DeployWorker.h"
 #include "DockerDeployer.h"
 #include "LocalDeployer.h"
@@ -64,6 +66,9 @@ Engine::Engine(EngineConfig config, QObject* parent)
     });
     m_onceTimeout.setSingleShot(true);
     connect(&m_onceTimeout, &QTimer::timeout, this, [this] {
+        if (m_onceAnswered)
+            return;
+        m_onceAnswered = true;
         recordError(u"etcd did not answer in time; nothing was changed"_s);
         Q_EMIT finished(ExitEtcd);
     });
@@ -104,16 +109,28 @@ Result<void> Engine::buildTargets()
             t.deployer = std::make_unique<LocalDeployer>(o);
             targets.push_back(std::move(t));
             for (const QString& key : r.etcdKeys()) {
-                const QByteArray prefix = key.toUtf8();
-                if (std::none_of(sources.cbegin(), sources.cend(),
-                                 [&](const EngineSource& s) { return s.prefix == prefix; })) {
-                    // A [[source]] with the same prefix may relax the rules to "raw".
-                    EngineSource src{prefix, SourceKind::Backends};
-                    for (const EngineSource& configured : std::as_const(m_config.sources)) {
-                        if (configured.prefix == prefix || configured.prefix == prefix + '/')
-                            src.kind = configured.kind;
+                const QByteArray prefix = tmpl::toGoBytes(key);
+                auto it = std::find_if(sources.begin(), sources.end(),
+                                       [&](const EngineSource& s) { return s.prefix == prefix; });
+                if (it == sources.end()) {
+                    // confd's semantics: every value as etcd holds it. A [[source]] with the same
+                    // prefix may ask for validation instead.
+                    EngineSource src{prefix, SourceKind::Verbatim, {}};
+                    if (m_config.sourcesDeclared) {
+                        for (const EngineSource& configured : std::as_const(m_config.sources)) {
+                            if (configured.prefix == prefix || configured.prefix == prefix + '/')
+                                src.kind = configured.kind;
+                            else if (configured.kind == SourceKind::Backends &&
+                                     configured.prefix.startsWith(prefix))
+                                src.backendPrefixes << configured.prefix;
+                        }
                     }
-                    sources.append(src);
+                    it = sources.insert(sources.end(), src);
+                }
+                for (const QString& guarded : r.etcdBackendKeys()) {
+                    const QByteArray g = tmpl::toGoBytes(guarded);
+                    if (g.startsWith(prefix) && !it->backendPrefixes.contains(g))
+                        it->backendPrefixes << g;
                 }
             }
         }
@@ -284,6 +301,8 @@ void Engine::armTimer()
 
 void Engine::runNow()
 {
+    if (m_onceAnswered)
+        return;
     if (!sourcesLoaded()) {
         // Sources being re-read (a reconfigure, a new connection): nothing to render from yet;
         // the read itself triggers the run once it is complete.
@@ -411,7 +430,12 @@ void Engine::finishRun(int exitCode)
         return;
     }
     if (m_mode != Mode::Run) {
-        Q_EMIT finished(exitCode);
+        // One answer per --onetime/--noop/render: a change that arrives after it is not rendered.
+        if (!m_onceAnswered) {
+            m_onceAnswered = true;
+            m_timer.stop();
+            Q_EMIT finished(exitCode);
+        }
         return;
     }
     armTimer();

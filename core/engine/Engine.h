@@ -130,6 +130,7 @@ private:
     QList<QPair<QDateTime, QString>> m_errors;
     QString m_noopDiff;
     QByteArray m_lastRendered;
+    bool m_onceAnswered = false; // --onetime/--noop/render: finished() was emitted
     bool m_stopping = false;
     qint64 m_oldestUnapplied = -1;
     qint64 m_lastRenderUs = 0;

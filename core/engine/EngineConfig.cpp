@@ -119,6 +119,7 @@ Result<EngineConfig> EngineConfig::parse(const QByteArray& text, const QString& 
 
     if (const toml::array* sources = doc["source"].as_array()) {
         c.sources.clear();
+        c.sourcesDeclared = true;
         for (const toml::node& n : *sources) {
             const toml::table* s = n.as_table();
             if (!s)
@@ -137,9 +138,11 @@ Result<EngineConfig> EngineConfig::parse(const QByteArray& text, const QString& 
                 src.kind = SourceKind::Backends;
             else if (kind == u"raw"_s)
                 src.kind = SourceKind::Raw;
+            else if (kind == u"verbatim"_s)
+                src.kind = SourceKind::Verbatim;
             else
                 return makeError(ErrorCode::InvalidArgument,
-                                 u"[source] kind must be \"backends\" or \"raw\""_s, fileName);
+                                 u"[source] kind must be \"backends\", \"raw\" or \"verbatim\""_s, fileName);
             c.sources.append(src);
         }
     }

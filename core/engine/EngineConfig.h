@@ -15,13 +15,18 @@ namespace lbdeck {
 enum class SourceKind
 {
     Backends, // host:port, strictly (BackendAddress)
-    Raw       // anything a config can hold as one token: no whitespace, quotes, ';', braces, '#', '$'
+    Raw,      // anything a config can hold as one token: no whitespace, quotes, ';', braces, '#', '$'
+    Verbatim  // a confd resource's keys: every value byte for byte, as confd reads it; values that
+              // nginx would read as syntax are only reported (ValidatedSource::warnings)
 };
 
 struct EngineSource
 {
     QByteArray prefix = "/test/";
     SourceKind kind = SourceKind::Backends;
+    // For Verbatim: keys under these prefixes must hold backend addresses (a resource's
+    // lbdeck_backends, or a [[source]] kind = "backends" inside its keys).
+    QList<QByteArray> backendPrefixes;
 };
 
 // The built-in nginx target: the seed's config, rendered from the built-in template.
@@ -52,6 +57,7 @@ struct EngineConfig
 {
     EtcdConfig etcd;
     QList<EngineSource> sources{EngineSource{}};
+    bool sourcesDeclared = false; // the file has [[source]] tables (else sources is the default)
     // Where the config goes: the built-in nginx target, or confd template resources.
     NginxTarget nginx;
     QString confdir; // set: use confd's conf.d/*.toml and templates/ instead of the built-in target

@@ -31,7 +31,10 @@ QJsonObject Engine::statusJson() const
     }
     QJsonArray accepted;
     QJsonArray rejected;
+    QJsonArray warnings; // verbatim values that nginx could read as syntax: reported, not changed
     for (const ValidatedSource& s : m_validated) {
+        for (const Rejection& r : s.warnings)
+            warnings.append(QJsonObject{{u"key"_s, r.key}, {u"value"_s, r.value}, {u"reason"_s, r.reason}});
         for (auto it = s.accepted.cbegin(); it != s.accepted.cend(); ++it)
             accepted.append(QJsonObject{{u"key"_s, it.key()}, {u"value"_s, it.value()}});
         for (const Rejection& r : s.rejected)
@@ -56,7 +59,8 @@ QJsonObject Engine::statusJson() const
     QJsonObject o{
         {u"etcd"_s, m_etcd ? m_etcd->describe() : u"not connected"_s},
         {u"sources"_s, sources},
-        {u"backends"_s, QJsonObject{{u"accepted"_s, accepted}, {u"rejected"_s, rejected}}},
+        {u"backends"_s,
+         QJsonObject{{u"accepted"_s, accepted}, {u"rejected"_s, rejected}, {u"warnings"_s, warnings}}},
         {u"targets"_s, targets},
         {u"config"_s,
          QJsonObject{{u"hash"_s, currentHash()},
@@ -110,13 +114,16 @@ QByteArray Engine::metricsText() const
     out += "lbdeck_engine_render_seconds " + QByteArray::number(double(m_lastRenderUs) / 1e6, 'f', 6) + '\n';
     qint64 acceptedCount = 0;
     qint64 rejectedCount = 0;
+    qint64 warnedCount = 0;
     for (const ValidatedSource& s : m_validated) {
         acceptedCount += s.accepted.size();
         rejectedCount += s.rejected.size();
+        warnedCount += s.warnings.size();
     }
     metric("lbdeck_engine_backends", "gauge", "Values under the watched prefixes, by verdict.");
     out += "lbdeck_engine_backends{state=\"accepted\"} " + QByteArray::number(acceptedCount) + '\n';
     out += "lbdeck_engine_backends{state=\"rejected\"} " + QByteArray::number(rejectedCount) + '\n';
+    out += "lbdeck_engine_backends{state=\"warned\"} " + QByteArray::number(warnedCount) + '\n';
     metric("lbdeck_engine_watch_lag_seconds", "gauge", "Age of the oldest change from etcd not yet applied.");
     const qint64 lag = m_oldestUnapplied < 0 ? 0 : now() - m_oldestUnapplied;
     out += "lbdeck_engine_watch_lag_seconds " + QByteArray::number(double(lag) / 1000.0, 'f', 3) + '\n';

@@ -11,6 +11,8 @@ namespace lbdeck::nginxprocs {
 
 qint64 masterPid(const QString& pidFile)
 {
+    if (pidFile.isEmpty()) // no pid file configured: nothing to read (and no Qt warning)
+        return 0;
     QFile f(pidFile);
     if (!f.open(QIODevice::ReadOnly))
         return 0;

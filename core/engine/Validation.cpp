@@ -3,6 +3,7 @@
 #include "Validation.h"
 
 #include "core/cluster/BackendAddress.h"
+#include "core/engine/template/GoString.h"
 
 using namespace Qt::StringLiterals;
 
@@ -31,6 +32,8 @@ QString printable(QByteArrayView value)
 
 Result<QString> validateValue(QByteArrayView value, SourceKind kind)
 {
+    if (kind == SourceKind::Verbatim)
+        return tmpl::fromGoBytes(value);
     if (kind == SourceKind::Backends) {
         Result<BackendAddress> a = BackendAddress::parse(value);
         if (!a)
@@ -53,17 +56,36 @@ Result<QString> validateValue(QByteArrayView value, SourceKind kind)
 
 namespace {
 
+bool under(const QByteArray& key, const QList<QByteArray>& prefixes)
+{
+    return std::any_of(prefixes.cbegin(), prefixes.cend(), [&](const QByteArray& p) {
+        return key == p || key.startsWith(p.endsWith('/') ? p : p + '/');
+    });
+}
+
+// A verbatim value goes in as it is; what nginx would read as syntax is reported, never changed.
+const QString* acceptVerbatim(ValidatedSource& out, const QByteArray& key, const QByteArray& value)
+{
+    const QString k = tmpl::fromGoBytes(key);
+    if (Result<QString> token = validateValue(value, SourceKind::Raw); !token)
+        out.warnings.insert(k, {k, printable(value), token.error().message});
+    return &*out.accepted.insert(k, tmpl::fromGoBytes(value));
+}
+
 // One key's verdict: into accepted, or into rejected with the reason. The accepted value, or null.
 const QString* judge(ValidatedSource& out, const EngineSource& source, const QByteArray& key,
                      const QByteArray& value)
 {
-    const QString k = QString::fromUtf8(key);
+    if (source.kind == SourceKind::Verbatim && !under(key, source.backendPrefixes))
+        return acceptVerbatim(out, key, value);
+    const SourceKind kind = source.kind == SourceKind::Verbatim ? SourceKind::Backends : source.kind;
+    const QString k = source.kind == SourceKind::Verbatim ? tmpl::fromGoBytes(key) : QString::fromUtf8(key);
     // Templates may print keys too (confd's base .Key): they obey the same token rules.
     if (Result<QString> checked = validateValue(key, SourceKind::Raw); !checked) {
         out.rejected.insert(k, {printable(key), printable(value), u"key "_s + checked.error().message});
         return nullptr;
     }
-    Result<QString> v = validateValue(value, source.kind);
+    Result<QString> v = validateValue(value, kind);
     if (!v) {
         out.rejected.insert(k, {k, printable(value), v.error().message});
         return nullptr;
@@ -80,6 +102,7 @@ void forget(ValidatedSource& validated, const QString& key, std::vector<std::pai
         validated.accepted.erase(it);
     }
     validated.rejected.remove(key);
+    validated.warnings.remove(key);
 }
 
 } // namespace
@@ -109,7 +132,8 @@ QList<Rejection> applyChanges(ValidatedSource& validated, const EngineSource& so
     // The accepted values as they come and go, in order: the same key may change twice in a batch.
     std::vector<std::pair<bool, QString>> steps; // true: one more key holds it
     for (const KvChange& c : changes) {
-        const QString k = QString::fromUtf8(c.key);
+        const QString k =
+            source.kind == SourceKind::Verbatim ? tmpl::fromGoBytes(c.key) : QString::fromUtf8(c.key);
         forget(validated, k, steps);
         if (!c.after)
             continue;

@@ -24,6 +24,7 @@ struct ValidatedSource
     QByteArray prefix;
     QMap<QString, QString> accepted;   // full key -> value as it goes into the config
     QMap<QString, Rejection> rejected; // full key -> why it was left out
+    QMap<QString, Rejection> warnings; // full key -> accepted verbatim, but nginx may misread it
     ValueSet values;                   // the accepted values, sorted, with how many keys hold each
     qint64 revision = 0;
 };

@@ -159,7 +159,7 @@ Result<Render> TestConfigExport::builtinRender(const QByteArray& prefix)
 {
     EngineConfig c;
     c.etcd.endpoints = {m_source.clientUrl()};
-    c.sources = {EngineSource{prefix, SourceKind::Backends}};
+    c.sources = {EngineSource{prefix, SourceKind::Backends, {}}};
     c.nginx.dest = m_dir.filePath(u"live/nginx.conf"_s);
     c.nginx.pidFile = m_dir.filePath(u"live/nginx.pid"_s);
     c.nginx.errorLog = m_dir.filePath(u"live/error.log"_s);

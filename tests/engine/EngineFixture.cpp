@@ -35,7 +35,7 @@ EngineConfig EngineFixture::engineConfig() const
 {
     EngineConfig c;
     c.etcd.endpoints = {etcd.clientUrl()};
-    c.sources = {EngineSource{"/test/", SourceKind::Backends}};
+    c.sources = {EngineSource{"/test/", SourceKind::Backends, {}}};
     c.nginx.dest = balancer.confPath();
     c.nginx.prefix = balancer.prefix();
     c.nginx.pidFile = balancer.pidFile();

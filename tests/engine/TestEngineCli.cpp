@@ -8,6 +8,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -47,6 +50,22 @@ QByteArray readFile(const QString& path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+// Lines of the engine's log whose category is not one of lbdeck's own ("lbdeck.engine: ..."):
+// Qt's own warnings ("default: QFSFileEngine::open: ...") must never reach an operator.
+QStringList foreignLogLines(const QByteArray& err)
+{
+    QStringList out;
+    for (const QByteArray& line : err.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const QList<QByteArray> words = line.simplified().split(' ');
+        const bool ours = words.size() > 3 && words[3].startsWith("lbdeck.");
+        if (!ours)
+            out << QString::fromUtf8(line);
+    }
+    return out;
+}
+
 struct Run
 {
     int exitCode = -1;
@@ -80,6 +99,7 @@ private Q_SLOTS:
     void initTestCase();
     void confdTemplateRendersLikeConfd();
     void noopAndRenderChangeNothing();
+    void confdValuesReachTheTemplateVerbatim();
     void exitCodes();
     void sigtermAndSighup();
     void killNineDuringInstallsLeavesOldOrNew();
@@ -134,6 +154,7 @@ void TestEngineCli::confdTemplateRendersLikeConfd()
     const Run r = runEngine({u"--onetime"_s, u"-c"_s, confdConfig(u"confd"_s, dest)});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QCOMPARE(readFile(dest), readFile(sourceDir() + u"/tests/data/templates/seed-nginx.golden"_s));
+    QVERIFY2(foreignLogLines(r.err).isEmpty(), qPrintable(foreignLogLines(r.err).join(u"\n"_s)));
     // Again: nothing to do, nothing written.
     const QDateTime mtime = QFileInfo(dest).lastModified();
     QTest::qWait(20);
@@ -159,6 +180,9 @@ void TestEngineCli::noopAndRenderChangeNothing()
     QCOMPARE(render.exitCode, 0);
     QVERIFY(render.out.startsWith("upstream backend {"));
     QVERIFY(render.out.contains("server 172.17.8.204:8003;"));
+    QCOMPARE(render.out.count("upstream backend {"), 1); // exactly one config
+    QVERIFY2(foreignLogLines(render.err).isEmpty(), qPrintable(foreignLogLines(render.err).join(u"\n"_s)));
+    QVERIFY2(foreignLogLines(noop.err).isEmpty(), qPrintable(foreignLogLines(noop.err).join(u"\n"_s)));
     QCOMPARE(readFile(dest), installed);
     VERIFY_OK(await<qint64>(
         [&](QObject* ctx, Callback<qint64> cb) { m_etcd->remove("/test/apache-8003", ctx, cb); }));
@@ -166,6 +190,43 @@ void TestEngineCli::noopAndRenderChangeNothing()
     const Run tmpl = runEngine({u"template"_s});
     QCOMPARE(tmpl.exitCode, 0);
     QVERIFY(tmpl.out.contains("upstream {{.Upstream}}"));
+}
+
+// confd's semantics for a confd resource: values that are not addresses, with blanks, quotes and
+// braces, reach the template as etcd holds them; /status lists what nginx could misread.
+void TestEngineCli::confdValuesReachTheTemplateVerbatim()
+{
+    VERIFY_OK(put("/cfg/motd", "hello \"world\"; {x}"));
+    VERIFY_OK(put("/cfg/port", "3306"));
+    const QString confdir = m_dir.filePath(u"verbatim"_s);
+    const QString dest = m_dir.filePath(u"verbatim-out/app.conf"_s);
+    QDir().mkpath(QFileInfo(dest).absolutePath());
+    writeFile(confdir + u"/templates/app.tmpl"_s,
+              "motd={{getv \"/cfg/motd\"}} port={{getv \"/cfg/port\"}}\n");
+    writeFile(confdir + u"/conf.d/app.toml"_s,
+              u"[template]\nsrc = \"app.tmpl\"\ndest = \"%1\"\nkeys = [\"/cfg\"]\n"_s.arg(dest).toUtf8());
+    const QString config = m_dir.filePath(u"verbatim.toml"_s);
+    writeFile(config, u"[etcd]\nendpoints = [\"%1\"]\n\n[engine]\nconfdir = \"%2\"\nstatus_listen = "
+                      u"\"127.0.0.1:0\"\nquiet_ms = 5\n"_s.arg(m_server.clientUrl(), confdir)
+                          .toUtf8());
+    QProcess engine;
+    QByteArray err;
+    connect(&engine, &QProcess::readyReadStandardError, this, [&] { err += engine.readAllStandardError(); });
+    engine.start(engineBinary(), {u"-c"_s, config});
+    QTRY_COMPARE_WITH_TIMEOUT(readFile(dest), QByteArray("motd=hello \"world\"; {x} port=3306\n"), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(err.contains("status endpoint on http://"), 5000);
+    const QByteArray url = err.mid(err.indexOf("status endpoint on ") + 19).split('\n').first().trimmed();
+    QProcess curl;
+    curl.start(u"curl"_s, {u"-sf"_s, QString::fromLatin1(url + "/status")});
+    QVERIFY(curl.waitForFinished(10000));
+    const QJsonObject status = QJsonDocument::fromJson(curl.readAllStandardOutput()).object();
+    const QJsonArray warnings = status.value(u"backends"_s).toObject().value(u"warnings"_s).toArray();
+    QCOMPARE(warnings.size(), 1);
+    QCOMPARE(warnings.first().toObject().value(u"key"_s).toString(), u"/cfg/motd"_s);
+    QVERIFY(status.value(u"backends"_s).toObject().value(u"rejected"_s).toArray().isEmpty());
+    ::kill(pid_t(engine.processId()), SIGTERM);
+    QVERIFY(engine.waitForFinished(10000));
+    QVERIFY2(foreignLogLines(err).isEmpty(), qPrintable(foreignLogLines(err).join(u"\n"_s)));
 }
 
 void TestEngineCli::exitCodes()

@@ -98,8 +98,15 @@ ConfigView::ConfigView(QWidget* parent)
 
     m_banner = new ServingBanner(this);
     m_banner->setObjectName(u"configServingBanner"_s);
+    m_valueWarnings = new QLabel(this);
+    m_valueWarnings->setObjectName(u"valueWarnings"_s);
+    m_valueWarnings->setWordWrap(true);
+    m_valueWarnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_valueWarnings->setStyleSheet(u"QLabel { background: #fff4ce; color: #5c4400; padding: 6px; }"_s);
+    m_valueWarnings->hide();
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
+    layout->addWidget(m_valueWarnings);
     layout->addLayout(top);
     layout->addWidget(tabs, 1);
     refresh();
@@ -126,6 +133,19 @@ void ConfigView::refresh()
     if (!engine)
         return;
     m_ledger->update(engine->status().value(u"ledger"_s).toArray());
+    // confd templates get every value as etcd holds it; what nginx may misread is said here.
+    const QStringList warnings = engine->valueWarnings();
+    m_valueWarnings->setVisible(!warnings.isEmpty());
+    if (!warnings.isEmpty()) {
+        QStringList shown = warnings.mid(0, 5);
+        if (warnings.size() > shown.size())
+            shown << tr("… and %n more", nullptr, int(warnings.size() - shown.size()));
+        m_valueWarnings->setText(tr("%n value(s) reach the confd template as etcd holds them, although nginx "
+                                    "may read them as syntax (declare the prefix as backends to refuse such "
+                                    "values):\n",
+                                    nullptr, int(warnings.size())) +
+                                 shown.join(u'\n'));
+    }
     const QJsonObject config = engine->status().value(u"config"_s).toObject();
     m_summary->setText(tr("%1 — running config %2 in %3, %4 reloads")
                            .arg(engine->describe(), engine->configHash(), config.value(u"dest"_s).toString())

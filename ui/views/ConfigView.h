@@ -38,6 +38,7 @@ private:
     QPointer<ClusterSession> m_session;
     LedgerModel* m_ledger;        // Owned (child).
     QLabel* m_summary;            // Owned (child).
+    QLabel* m_valueWarnings;      // Owned (child).
     QPlainTextEdit* m_running;    // Owned (child).
     QPlainTextEdit* m_pending;    // Owned (child).
     QTableView* m_ledgerView;     // Owned (child).
