@@ -68,6 +68,7 @@ private Q_SLOTS:
     void initTestCase();
     void ownConfdDirectoryAgainstEtcd();
     void etcdV2Keyspace();
+    void tlsAndBasicAuth();
     void failedTemplateExitsOneAndWritesNothing();
     void noopWritesNothing();
     void syncOnlyRunsNeitherCheckNorReload();
@@ -173,6 +174,52 @@ void TestConfdCli::etcdV2Keyspace()
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QCOMPARE(readFile(dir + u"/out/nginx.conf"_s),
              QByteArray("upstream backend {  server 172.17.8.202:8002; server 172.17.8.203:8001; }\n"));
+}
+
+// confd's TLS flags against an etcd that requires client certificates, and its auth flags against
+// one that requires a password (etcd's gateway takes no client certificate and a password at once).
+void TestConfdCli::tlsAndBasicAuth()
+{
+    EtcdServer::Options tlsOptions;
+    tlsOptions.tls = true;
+    EtcdServer withTls(tlsOptions);
+    EtcdServer::Options authOptions;
+    authOptions.auth = true;
+    EtcdServer withAuth(authOptions);
+    for (EtcdServer* server : {&withTls, &withAuth}) {
+        QCOMPARE(server->start(), QString());
+        QCOMPARE(server->etcdctl({u"put"_s, u"/secure/name"_s, u"locked"_s}), QString());
+    }
+    const QString dir = scratch(u"tls"_s);
+    makeConfdDir(dir, u"app"_s, resource(u"app"_s, u"\"/secure\""_s), "{{getv \"/secure/name\"}}\n", {});
+    auto base = [&](const EtcdServer& server) {
+        return QStringList{u"-onetime"_s,      u"-backend"_s, u"etcdv3"_s, u"-node"_s,
+                           server.clientUrl(), u"-confdir"_s, dir};
+    };
+    const Certificates& c = withTls.certificates();
+    ConfdRun r = runConfd(base(withTls) + QStringList{u"-client-cert"_s, c.clientCert, u"-client-key"_s,
+                                                      c.clientKey, u"-client-ca-keys"_s, c.caCert},
+                          dir);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(readFile(dir + u"/out/app.conf"_s), QByteArray("locked\n"));
+    // Without the client certificate etcd refuses: exit 1, nothing written.
+    QFile::remove(dir + u"/out/app.conf"_s);
+    r = runConfd(base(withTls) + QStringList{u"-client-ca-keys"_s, c.caCert}, dir);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(!QFile::exists(dir + u"/out/app.conf"_s));
+
+    const QString password = authOptions.authPassword;
+    r = runConfd(base(withAuth) +
+                     QStringList{u"-basic-auth"_s, u"-username"_s, u"root"_s, u"-password"_s, password},
+                 dir);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(readFile(dir + u"/out/app.conf"_s), QByteArray("locked\n"));
+    QVERIFY(!r.err.contains(password.toUtf8())); // never logged
+    QFile::remove(dir + u"/out/app.conf"_s);
+    r = runConfd(base(withAuth), dir);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(!QFile::exists(dir + u"/out/app.conf"_s));
+    QVERIFY(r.err.contains("FATAL"));
 }
 
 void TestConfdCli::failedTemplateExitsOneAndWritesNothing()
