@@ -206,7 +206,8 @@ Result<QString> TemplateResource::stage(const QByteArray& text, mode_t mode) con
 Result<void> TemplateResource::runCommand(const QString& command) const
 {
     ConfdLog::debug(u"Running "_s + command);
-    Result<ProcessOutcome> r = runShell(command, m_settings.commandTimeout);
+    // As confd: sh -c, but exec'd directly when the command holds no shell syntax.
+    Result<ProcessOutcome> r = runCommandLine(command, m_settings.commandTimeout);
     if (!r)
         return failure(r.error().message);
     const QString output = tmpl::GoQuote::quote(tmpl::fromGoBytes(r->output));

@@ -46,6 +46,8 @@ LocalDeployer::LocalDeployer(Options options)
 
 QByteArray LocalDeployer::currentConfig() const
 {
+    if (m_options.dest.isEmpty())
+        return {};
     QFile f(m_options.dest);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
@@ -62,7 +64,8 @@ Result<void> LocalDeployer::check(const QString& stagedPath, QByteArray& output)
         r = runProcess(argv, m_options.checkTimeout);
     } else if (!m_options.checkCmd.isEmpty()) {
         what = u"check_cmd"_s;
-        r = runShell(expandCommand(m_options.checkCmd, stagedPath, m_options.dest), m_options.checkTimeout);
+        r = runCommandLine(expandCommand(m_options.checkCmd, stagedPath, m_options.dest),
+                           m_options.checkTimeout);
     } else {
         return {};
     }
@@ -83,7 +86,7 @@ Result<void> LocalDeployer::check(const QString& stagedPath, QByteArray& output)
 Result<void> LocalDeployer::reload() const
 {
     if (!m_options.reloadCmd.isEmpty()) {
-        Result<ProcessOutcome> r = runShell(
+        Result<ProcessOutcome> r = runCommandLine(
             expandCommand(m_options.reloadCmd, m_options.dest, m_options.dest), m_options.reloadTimeout);
         if (!r)
             return r.error();

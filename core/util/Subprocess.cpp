@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <vector>
 
 extern char** environ;
@@ -119,6 +120,82 @@ Result<ProcessOutcome> runShell(const QString& command, std::chrono::millisecond
                                 qsizetype maxOutput)
 {
     return runProcess({u"/bin/sh"_s, u"-c"_s, command}, timeout, maxOutput);
+}
+
+namespace {
+
+bool isPlainChar(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= u'A' && u <= u'Z') || (u >= u'a' && u <= u'z') || (u >= u'0' && u <= u'9') ||
+           QStringView(u"_@%+=:,./-").contains(c);
+}
+
+bool isBlank(QChar c)
+{
+    return c == u' ' || c == u'\t';
+}
+
+QStringList words(const QString& command)
+{
+    QStringList out;
+    QString word;
+    for (QChar c : command) {
+        if (!isBlank(c)) {
+            word.append(c);
+        } else if (!word.isEmpty()) {
+            out.append(word);
+            word.clear();
+        }
+    }
+    if (!word.isEmpty())
+        out.append(word);
+    return out;
+}
+
+// "NAME=value cmd" sets cmd's environment, which is the shell's job; "cmd a=b" is a plain argument.
+bool isAssignment(const QString& word)
+{
+    const qsizetype eq = word.indexOf(u'=');
+    if (eq <= 0 || (word.front() >= u'0' && word.front() <= u'9'))
+        return false;
+    const QStringView name = QStringView(word).left(eq);
+    return std::all_of(name.cbegin(), name.cend(),
+                       [](QChar c) { return c == u'_' || (isPlainChar(c) && c.isLetterOrNumber()); });
+}
+
+// Words only the shell knows (POSIX special builtins, builtins that act on the shell itself, reserved
+// words): "exit 1" or "cd /x" have no program to exec.
+bool isShellWord(const QString& word)
+{
+    static const QStringList words{
+        u":"_s,       u"."_s,        u"alias"_s,  u"bg"_s,     u"break"_s, u"case"_s,    u"cd"_s,
+        u"command"_s, u"continue"_s, u"do"_s,     u"done"_s,   u"elif"_s,  u"else"_s,    u"esac"_s,
+        u"eval"_s,    u"exec"_s,     u"exit"_s,   u"export"_s, u"fc"_s,    u"fg"_s,      u"fi"_s,
+        u"for"_s,     u"getopts"_s,  u"hash"_s,   u"if"_s,     u"in"_s,    u"jobs"_s,    u"local"_s,
+        u"read"_s,    u"readonly"_s, u"return"_s, u"set"_s,    u"shift"_s, u"source"_s,  u"then"_s,
+        u"times"_s,   u"trap"_s,     u"type"_s,   u"ulimit"_s, u"umask"_s, u"unalias"_s, u"unset"_s,
+        u"until"_s,   u"wait"_s,     u"while"_s};
+    return words.contains(word);
+}
+
+} // namespace
+
+bool needsShell(const QString& command)
+{
+    if (!std::all_of(command.cbegin(), command.cend(), [](QChar c) { return isBlank(c) || isPlainChar(c); }))
+        return true;
+    const QStringList w = words(command);
+    return !w.isEmpty() && (isAssignment(w.first()) || isShellWord(w.first()));
+}
+
+Result<ProcessOutcome> runCommandLine(const QString& command, std::chrono::milliseconds timeout,
+                                      qsizetype maxOutput)
+{
+    const QStringList argv = words(command);
+    if (argv.isEmpty() || needsShell(command)) // an empty command too: the shell's answer is exit 0
+        return runShell(command, timeout, maxOutput);
+    return runProcess(argv, timeout, maxOutput);
 }
 
 } // namespace lbdeck

@@ -28,5 +28,12 @@ Result<ProcessOutcome> runProcess(const QStringList& argv, std::chrono::millisec
 // /bin/sh -c command, as confd runs check_cmd and reload_cmd.
 Result<ProcessOutcome> runShell(const QString& command, std::chrono::milliseconds timeout,
                                 qsizetype maxOutput = 64 * 1024);
+// True when command needs a shell: anything but words of [A-Za-z0-9_@%+=:,./-] between blanks, a
+// leading NAME=value assignment, or a first word only the shell knows (exit, cd, :, if...).
+bool needsShell(const QString& command);
+// A check_cmd or reload_cmd: what confd runs with /bin/sh -c, run without the shell (argv[0] found
+// through PATH) when the shell would only have split it on blanks, saving a fork and exec.
+Result<ProcessOutcome> runCommandLine(const QString& command, std::chrono::milliseconds timeout,
+                                      qsizetype maxOutput = 64 * 1024);
 
 } // namespace lbdeck
