@@ -7,12 +7,16 @@
 //      last put to nginx serving all of them, and the final file;
 //  (3) the engine's CPU per change (its nginx -t included) and its memory;
 //  (4) render time for 10,000 backends (alone, e.g. under perf: LBDECK_BENCH_ONLY=render).
+//  (5) the same single changes with the engine in confd mode ([engine] confdir): the built-in's config
+//      as a confd template resource, checked and reloaded by its check_cmd and reload_cmd (with (1)
+//      alone: LBDECK_BENCH_ONLY=confd).
 // Anchors measured in the same run: `nginx -t` alone, and a bare HUP-to-new-config by hand.
 #include "BenchUtil.h"
 #include "core/engine/ConfigRenderer.h"
 #include "core/engine/LocalDeployer.h"
 #include "core/etcd/EtcdV3Client.h"
 #include "core/util/Subprocess.h"
+#include "reconcile_confd.h"
 #include "tests/testbed/EtcdServer.h"
 #include "tests/testbed/NginxServer.h"
 
@@ -67,16 +71,22 @@ qint64 liveRevision(const QString& statusListen)
     return id.split(' ').value(1).toLongLong();
 }
 
-// Spins on nginx until it serves a config at or after `revision`; returns the time it took (ms).
-double waitLive(const QString& statusListen, qint64 revision, const QElapsedTimer& since,
-                int timeoutMs = 10000)
+// Spins until live() (a question to nginx); returns the time it took (ms), or -1.
+double waitUntil(const std::function<bool()>& live, const QElapsedTimer& since, int timeoutMs = 10000)
 {
     while (since.elapsed() < timeoutMs) {
-        if (liveRevision(statusListen) >= revision)
+        if (live())
             return double(since.nsecsElapsed()) / 1e6;
         QThread::usleep(250);
     }
     return -1;
+}
+
+// Spins on nginx until it serves a config at or after `revision`; returns the time it took (ms).
+double waitLive(const QString& statusListen, qint64 revision, const QElapsedTimer& since,
+                int timeoutMs = 10000)
+{
+    return waitUntil([&] { return liveRevision(statusListen) >= revision; }, since, timeoutMs);
 }
 
 struct ProcStats
@@ -157,7 +167,10 @@ private:
     int m_count;
 };
 
-QList<double> singleChanges(EtcdV3Client& etcd, const QString& statusListen, int n)
+// Whether nginx serves the config made from the put of value at revision.
+using LiveCheck = std::function<bool(qint64 revision, const QByteArray& value)>;
+
+QList<double> singleChanges(EtcdV3Client& etcd, const LiveCheck& live, int n)
 {
     QList<double> samples;
     for (int i = 0; i < n; ++i) {
@@ -165,7 +178,7 @@ QList<double> singleChanges(EtcdV3Client& etcd, const QString& statusListen, int
         QElapsedTimer t;
         const qint64 rev = putAndWait(etcd, "/test/b000", value);
         t.start(); // from the put returning
-        const double ms = waitLive(statusListen, rev, t);
+        const double ms = waitUntil([&] { return live(rev, value); }, t);
         if (ms >= 0)
             samples << ms;
         // Single changes are isolated ones: nginx's master sleeps 100 ms after each reload before
@@ -192,7 +205,7 @@ QList<double> renderTimes(const QString& dest, int rounds = 30)
     }
     // Held as the engine holds its sources: render() reads them in place, nothing is copied.
     const QList<ValidatedSource> sources{
-        validateSource(EngineSource{"/test/", SourceKind::Backends}, entries, 1)};
+        validateSource(EngineSource{"/test/", SourceKind::Backends, {}}, entries, 1)};
     QList<double> renders;
     for (int i = 0; i < rounds && renderer; ++i) {
         QElapsedTimer t;
@@ -205,6 +218,148 @@ QList<double> renderTimes(const QString& dest, int rounds = 30)
         }
     }
     return renders;
+}
+
+// Where the time of a change goes, from the engine's own ledger (medians of the last 20).
+void reportSteps(quint16 engineStatusPort, const QString& name, QList<const char*> steps)
+{
+    QByteArray statusBody;
+    httpGet(u"127.0.0.1"_s, engineStatusPort, "/status", &statusBody, 3000);
+    const QJsonArray ledger = QJsonDocument::fromJson(statusBody).object().value(u"ledger"_s).toArray();
+    for (const char* step : steps) {
+        QList<double> us;
+        for (const QJsonValue& e : ledger)
+            us << e.toObject().value(u"timingsUs"_s).toObject().value(QLatin1StringView(step)).toDouble();
+        bench::report(u"reconcile.%1.step.%2.p50"_s.arg(name, QLatin1StringView(step)),
+                      bench::percentile(us, 50) / 1000.0, u"ms"_s);
+    }
+}
+
+bool startEngine(QProcess& engine, const QString& config)
+{
+    engine.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    engine.start(QCoreApplication::applicationDirPath() + u"/../app/lbdeck-engine"_s, {u"-c"_s, config});
+    return engine.waitForStarted();
+}
+
+struct ConfdResult
+{
+    QString error;
+    bool sameConfig = false; // the confd template rendered the built-in's file
+    QList<double> samples;
+    double cpuPerChange = 0;
+    QString reloadCmd;
+};
+
+// (5) The engine in confd mode, started over the state the built-in engine left (its file installed,
+// nginx running it): first the same keys must give the same file, then the burst's keys (if any) go
+// and the single changes run with the 10 backends of (1).
+ConfdResult confdCase(EtcdV3Client& etcd, const QString& etcdUrl, const NginxServer& nginx,
+                      const QString& statusListen, int singles)
+{
+    // LBDECK_BENCH_CONFD_RELOAD=hup: reload_cmd "kill -HUP <pid>" instead of "nginx -s reload".
+    const bool hupReload = qEnvironmentVariable("LBDECK_BENCH_CONFD_RELOAD") == u"hup"_s;
+    ConfdResult out;
+    QFile installed(nginx.confPath());
+    installed.open(QIODevice::ReadOnly);
+    const QByteArray builtinText = installed.readAll();
+    installed.close();
+    const QString templateText = bench::confdTemplateFrom(builtinText, u"/test/b000"_s);
+    if (templateText.isEmpty()) {
+        out.error = u"the installed config does not look like the built-in template's"_s;
+        return out;
+    }
+    const QString confdir = nginx.prefix() + u"/confd"_s;
+    out.reloadCmd = bench::confdReloadCmd(u"/usr/sbin/nginx"_s, nginx.prefix(), nginx.confPath(),
+                                          hupReload ? nginx.masterPid() : 0);
+    out.error =
+        bench::writeConfdDir(confdir, templateText, nginx.confPath(),
+                             bench::confdCheckCmd(u"/usr/sbin/nginx"_s, nginx.prefix()), out.reloadCmd);
+    if (!out.error.isEmpty())
+        return out;
+    const QString config = nginx.prefix() + u"/engine-confd.toml"_s;
+    const quint16 engineStatusPort = freePort();
+    {
+        QFile f(config);
+        f.open(QIODevice::WriteOnly);
+        f.write(
+            u"[etcd]\nendpoints = [\"%1\"]\n[engine]\nstatus_listen = \"127.0.0.1:%2\"\nconfdir = \"%3\"\n"_s
+                .arg(etcdUrl)
+                .arg(engineStatusPort)
+                .arg(confdir)
+                .toUtf8());
+    }
+    QProcess engine;
+    if (!startEngine(engine, config)) {
+        out.error = u"cannot start lbdeck-engine in confd mode"_s;
+        return out;
+    }
+    const qint64 enginePid = engine.processId();
+    QElapsedTimer boot;
+    boot.start();
+    const auto confdLive = [&] {
+        return LocalDeployer::fetchRunningConfigId(statusListen, 500)
+            .startsWith(bench::confdStatusAnswer({}));
+    };
+    if (waitUntil(confdLive, boot, 15000) < 0) {
+        out.error = u"the engine in confd mode did not bring nginx its first config"_s;
+        return out;
+    }
+    installed.open(QIODevice::ReadOnly);
+    out.sameConfig = bench::sameConfigExceptStatus(builtinText, installed.readAll());
+    installed.close();
+
+    std::optional<qint64> removed;
+    QObject ctx;
+    etcd.removePrefix("/test/burst-", &ctx, [&](const Result<qint64>& r) { removed = r ? *r : -1; });
+    waitFor([&] { return removed.has_value(); });
+    QElapsedTimer shrink;
+    shrink.start();
+    const bool shrunk = waitUntil(
+                            [&] {
+                                QFile f(nginx.confPath());
+                                return f.open(QIODevice::ReadOnly) && !f.readAll().contains("127.0.3.");
+                            },
+                            shrink) >= 0;
+    if (removed.value_or(-1) < 0 || !shrunk) {
+        out.error =
+            u"the burst's keys did not leave the confd config (%1 deleted)"_s.arg(removed.value_or(-1));
+        return out;
+    }
+    QThread::msleep(300);
+
+    const ProcStats before = procStats(enginePid);
+    out.samples = singleChanges(
+        etcd,
+        [&](qint64, const QByteArray& value) {
+            return LocalDeployer::fetchRunningConfigId(statusListen, 500) == bench::confdStatusAnswer(value);
+        },
+        singles);
+    const ProcStats after = procStats(enginePid);
+    out.cpuPerChange = (after.cpuMs - before.cpuMs) / double(singles);
+    reportSteps(engineStatusPort, u"confd"_s, {"render", "stage", "check", "install", "reload"});
+    ::kill(pid_t(enginePid), SIGTERM);
+    engine.waitForFinished(5000);
+    return out;
+}
+
+// The confd case's lines; what it missed of its targets.
+QStringList reportConfd(const ConfdResult& confd, double builtinP50)
+{
+    const double c50 = bench::percentile(confd.samples, 50);
+    const double ratio = c50 / builtinP50;
+    bench::report(u"reconcile.confd.same_config_as_builtin"_s, confd.sameConfig ? 1 : 0, u"bool"_s);
+    bench::report(u"reconcile.confd.single.10_backends.samples"_s, confd.samples.size(), u"changes"_s);
+    bench::report(u"reconcile.confd.single.10_backends.p50"_s, c50, u"ms"_s);
+    bench::report(u"reconcile.confd.single.10_backends.p99"_s, bench::percentile(confd.samples, 99), u"ms"_s);
+    bench::report(u"reconcile.confd.cpu_per_change.10_backends"_s, confd.cpuPerChange, u"ms"_s);
+    bench::report(u"reconcile.confd_p50_over_builtin_p50"_s, ratio, u"ratio"_s);
+    QStringList missed;
+    if (!confd.sameConfig)
+        missed << u"the confd template did not render the built-in's config"_s;
+    if (!(ratio <= 1.10))
+        missed << u"confd p50 / built-in p50 %1 > 1.10"_s.arg(ratio, 0, 'f', 2);
+    return missed;
 }
 
 } // namespace
@@ -222,6 +377,8 @@ int main(int argc, char** argv)
         bench::summary(u"render of 10,000 backends p50 %1 ms (target < 5 ms)"_s.arg(p50, 0, 'f', 2));
         return 0;
     }
+    // (1) with 10 backends and (5) alone: LBDECK_BENCH_ONLY=confd
+    const bool confdOnly = qEnvironmentVariable("LBDECK_BENCH_ONLY") == u"confd"_s;
     const int singles = qMax(20, qEnvironmentVariableIntValue("LBDECK_BENCH_SINGLES") > 0
                                      ? qEnvironmentVariableIntValue("LBDECK_BENCH_SINGLES")
                                      : 200);
@@ -299,9 +456,7 @@ int main(int argc, char** argv)
                     .toUtf8());
     }
     QProcess engine;
-    engine.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    engine.start(QCoreApplication::applicationDirPath() + u"/../app/lbdeck-engine"_s, {u"-c"_s, config});
-    if (!engine.waitForStarted()) {
+    if (!startEngine(engine, config)) {
         qCritical("cannot start lbdeck-engine");
         return 1;
     }
@@ -327,8 +482,37 @@ int main(int argc, char** argv)
 
     // --- (1) single changes, 10 backends
     const ProcStats before10 = procStats(enginePid);
-    const QList<double> with10 = singleChanges(etcd, statusListen, singles);
+    const LiveCheck builtinLive = [&](qint64 revision, const QByteArray&) {
+        return liveRevision(statusListen) >= revision;
+    };
+    const QList<double> with10 = singleChanges(etcd, builtinLive, singles);
     const ProcStats after10 = procStats(enginePid);
+    if (confdOnly) {
+        reportSteps(engineStatusPort, u"engine"_s,
+                    {"render", "stage", "check", "install", "reload", "confirm"});
+        ::kill(pid_t(enginePid), SIGTERM);
+        engine.waitForFinished(5000);
+        const ConfdResult confd = confdCase(etcd, etcdServer.clientUrl(), nginx, statusListen, singles);
+        if (!confd.error.isEmpty()) {
+            qCritical("confd case: %s", qPrintable(confd.error));
+            return 1;
+        }
+        const double p50 = bench::percentile(with10, 50);
+        bench::report(u"reconcile.anchor.manual_reload.p50"_s, bench::percentile(manual, 50), u"ms"_s);
+        bench::report(u"reconcile.single.10_backends.samples"_s, with10.size(), u"changes"_s);
+        bench::report(u"reconcile.single.10_backends.p50"_s, p50, u"ms"_s);
+        bench::report(u"reconcile.single.10_backends.p99"_s, bench::percentile(with10, 99), u"ms"_s);
+        const QStringList missed = reportConfd(confd, p50);
+        bench::report(u"reconcile.engine.cpu_per_change.10_backends"_s,
+                      (after10.cpuMs - before10.cpuMs) / double(singles), u"ms"_s);
+        const QString commands = u"reload_cmd: %1"_s.arg(confd.reloadCmd.section(u' ', 0, 1));
+        bench::summary(missed.isEmpty() ? u"confd mode within 10 % of the built-in: p50 %1 vs %2 ms (%3)"_s
+                                              .arg(bench::percentile(confd.samples, 50), 0, 'f', 2)
+                                              .arg(p50, 0, 'f', 2)
+                                              .arg(commands)
+                                        : u"targets missed: %1 (%2)"_s.arg(missed.join(u"; "_s), commands));
+        return 0;
+    }
 
     const ProcStats afterSingles = procStats(enginePid);
     // --- (2) burst: 1,000 puts from 4 threads
@@ -377,22 +561,22 @@ int main(int argc, char** argv)
     const ProcStats afterBurst = procStats(enginePid);
     // --- (1') single changes with 1,010 backends
     const ProcStats before1000 = procStats(enginePid);
-    const QList<double> with1000 = singleChanges(etcd, statusListen, singles);
+    const QList<double> with1000 = singleChanges(etcd, builtinLive, singles);
     const ProcStats after1000 = procStats(enginePid);
     const ProcStats last = procStats(enginePid);
-    // Where the time of a change goes, from the engine's own ledger (medians of the last 20).
-    QByteArray statusBody;
-    httpGet(u"127.0.0.1"_s, engineStatusPort, "/status", &statusBody, 3000);
-    const QJsonArray ledger = QJsonDocument::fromJson(statusBody).object().value(u"ledger"_s).toArray();
-    for (const char* step : {"render", "stage", "check", "install", "reload", "confirm"}) {
-        QList<double> us;
-        for (const QJsonValue& e : ledger)
-            us << e.toObject().value(u"timingsUs"_s).toObject().value(QLatin1StringView(step)).toDouble();
-        bench::report(u"reconcile.engine.step.%1.p50"_s.arg(QLatin1StringView(step)),
-                      bench::percentile(us, 50) / 1000.0, u"ms"_s);
-    }
+    reportSteps(engineStatusPort, u"engine"_s, {"render", "stage", "check", "install", "reload", "confirm"});
     ::kill(pid_t(enginePid), SIGTERM);
-    engine.waitForFinished(5000);
+    if (!engine.waitForFinished(5000)) { // two engines must not write the same file
+        engine.kill();
+        engine.waitForFinished(5000);
+    }
+
+    // --- (5) the engine in confd mode
+    const ConfdResult confd = confdCase(etcd, etcdServer.clientUrl(), nginx, statusListen, singles);
+    if (!confd.error.isEmpty()) {
+        qCritical("confd case: %s", qPrintable(confd.error));
+        return 1;
+    }
 
     // --- (4) render time for 10,000 backends
     const QList<double> renders = renderTimes(nginx.confPath());
@@ -412,6 +596,7 @@ int main(int argc, char** argv)
     bench::report(u"reconcile.single.10_backends.p99"_s, p99, u"ms"_s);
     bench::report(u"reconcile.single.1010_backends.p50"_s, q50, u"ms"_s);
     bench::report(u"reconcile.single.1010_backends.p99"_s, q99, u"ms"_s);
+    const QStringList confdMissed = reportConfd(confd, p50);
     bench::report(u"reconcile.burst.put_failures"_s, failures, u"puts"_s);
     bench::report(u"reconcile.burst.duration"_s, burstMs, u"ms"_s);
     bench::report(u"reconcile.burst.nginx_reloads"_s, burstReloads, u"reloads"_s);
@@ -451,6 +636,7 @@ int main(int argc, char** argv)
         missed << u"peak RSS %1 > 25 MB"_s.arg(double(last.peakRssKb) / 1024.0, 0, 'f', 1);
     if (!(render50 < 5))
         missed << u"render %1 >= 5 ms"_s.arg(render50, 0, 'f', 2);
+    missed << confdMissed;
     const QString floor = u"floor here: the same steps by hand p50 %1 / p99 %2 ms, nginx -t alone %3 ms"_s
                               .arg(bench::percentile(manual, 50), 0, 'f', 1)
                               .arg(bench::percentile(manual, 99), 0, 'f', 1)
