@@ -10,8 +10,12 @@
 namespace lbdeck::traffic {
 
 // The small, coarse kernel filter: "tcp and (port A or port B ...)". The exact upstream set is
-// matched in user space (TrafficCounters), so the kernel program stays short at 1,000 backends
-// that share a few ports. No ports: "tcp and port 0" (captures nothing useful, still valid BPF).
+// matched in user space (TrafficCounters), so the kernel program stays short: past MaxFilterTerms
+// distinct ports (1,000 backends, each on its own port as in the seed) the ports become at most
+// that many port ranges, closing the narrowest gaps first. pcap_compile of a thousand "or" terms
+// takes over a minute and yields a program the kernel refuses. No ports: "tcp and port 0"
+// (captures nothing useful, still valid BPF).
+constexpr size_t MaxFilterTerms = 16;
 QString captureFilter(const std::vector<std::uint16_t>& ports);
 
 } // namespace lbdeck::traffic

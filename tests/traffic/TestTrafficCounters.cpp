@@ -8,6 +8,8 @@
 
 #include <QTest>
 
+#include <pcap/pcap.h>
+
 #include <map>
 #include <random>
 
@@ -83,6 +85,36 @@ void TestTrafficCounters::filterIsCoarse()
     }
     c.setUpstreams(set);
     QCOMPARE(captureFilter(c.ports()), u"tcp and (port 8000 or port 8001 or port 8002)"_s);
+    // 1,000 backends each on its own port, as the seed names them (apache-8001...): a few ranges that
+    // cover every port, and a program that compiles at once and that the kernel accepts.
+    std::vector<std::uint16_t> ports;
+    for (int i = 0; i < 1000; ++i)
+        ports.push_back(std::uint16_t(8001 + i * 3 + (i % 7 == 0 ? 40 : 0)));
+    ports.push_back(443);
+    ports.push_back(30000);
+    const QString wide = captureFilter(ports);
+    QVERIFY(wide.count(u" or "_s) < int(MaxFilterTerms));
+    pcap_t* dead = pcap_open_dead(DLT_EN10MB, 128);
+    bpf_program program{};
+    QCOMPARE(pcap_compile(dead, &program, wide.toLatin1().constData(), 1, PCAP_NETMASK_UNKNOWN), 0);
+    QVERIFY2(program.bf_len < 512, qPrintable(wide)); // far below the kernel's 4,096 instructions
+    for (const std::uint16_t p : ports) {
+        // Every port passes the filter: a SYN to it, as the kernel would test it.
+        QByteArray frame(54, '\0');
+        frame[12] = 0x08; // IPv4
+        frame[14] = 0x45;
+        frame[17] = 40;
+        frame[23] = 6; // TCP
+        frame[36] = char(p >> 8);
+        frame[37] = char(p & 0xff);
+        frame[46] = 0x50;
+        pcap_pkthdr h{};
+        h.caplen = h.len = 54;
+        QVERIFY2(pcap_offline_filter(&program, &h, reinterpret_cast<const u_char*>(frame.constData())) != 0,
+                 qPrintable(QString::number(p)));
+    }
+    pcap_freecode(&program);
+    pcap_close(dead);
 }
 
 void TestTrafficCounters::flowTableIsBounded()
