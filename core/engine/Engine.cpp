@@ -102,6 +102,12 @@ Result<void> Engine::buildTargets()
             o.attributes = FileAttributes{r.uid, r.gid, r.mode};
             o.checkCmd = r.checkCmd;
             o.reloadCmd = r.reloadCmd;
+            // [nginx] pid_file beside a confdir: when a resource's reload_cmd reloads that nginx, the
+            // new workers get the built-in path's quick handover (LocalDeployer::handOver).
+            if (!r.reloadCmd.isEmpty()) {
+                o.pidFile = m_config.nginx.pidFile;
+                o.confirmTimeout = std::chrono::milliseconds(m_config.confirmTimeoutMs);
+            }
             o.checkTimeout = std::chrono::milliseconds(m_config.checkTimeoutMs);
             o.reloadTimeout = std::chrono::milliseconds(m_config.reloadTimeoutMs);
             Target t;

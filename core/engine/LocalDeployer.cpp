@@ -146,6 +146,27 @@ QByteArray LocalDeployer::fetchRunningConfigId(const QString& statusListen, int 
 // happens when the master loaded the new config — the old workers are sent the same graceful
 // QUIT the master would send, so the handover takes a few ms instead of 100. Requests in flight
 // on the old workers finish normally.
+bool LocalDeployer::handOver(qint64 master, const QList<qint64>& oldWorkers,
+                             std::chrono::milliseconds timeout) const
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < timeout.count()) {
+        const QList<qint64> accepting = nginxprocs::acceptingWorkers(master);
+        const qsizetype fresh = std::count_if(accepting.cbegin(), accepting.cend(),
+                                              [&](qint64 p) { return !oldWorkers.contains(p); });
+        if (fresh >= oldWorkers.size()) {
+            for (qint64 p : oldWorkers) {
+                if (accepting.contains(p))
+                    ::kill(pid_t(p), SIGQUIT);
+            }
+            return true;
+        }
+        QThread::usleep(250);
+    }
+    return false;
+}
+
 bool LocalDeployer::waitForHash(const QString& hash, const QList<qint64>& oldWorkers) const
 {
     QElapsedTimer clock;
@@ -249,6 +270,16 @@ DeployReport LocalDeployer::deploy(const RenderedConfig& config, const QByteArra
         report.outcome = DeployReport::Outcome::ReloadFailed;
         report.message = reloaded.error().toString() + u" — the previous file was put back"_s;
         return report;
+    }
+    if (m_options.statusListen.isEmpty() && !oldWorkers.isEmpty() && m_options.confirmTimeout.count() > 0) {
+        // A confd resource whose reload_cmd may reload the nginx of [nginx] pid_file: no config
+        // hash to confirm, but the same quick handover once new workers come. A reload_cmd of
+        // another service brings none: the wait is short then, not the confirm timeout.
+        clock.restart();
+        const bool namesNginx = m_options.reloadCmd.contains(u"nginx"_s);
+        handOver(nginxprocs::masterPid(m_options.pidFile), oldWorkers,
+                 namesNginx ? m_options.confirmTimeout : std::min(m_options.confirmTimeout, NoNginxHandOver));
+        report.confirmUs = clock.nsecsElapsed() / 1000;
     }
     if (!m_options.statusListen.isEmpty() && m_options.confirmTimeout.count() > 0) {
         clock.restart();

@@ -46,6 +46,10 @@ private:
     Result<void> check(const QString& stagedPath, QByteArray& output) const;
     Result<void> reload() const;
     bool waitForHash(const QString& hash, const QList<qint64>& oldWorkers) const;
+    // Once the new generation of workers accepts, the old one gets the graceful QUIT the master
+    // would send later; false when no new generation came within the confirm timeout.
+    bool handOver(qint64 master, const QList<qint64>& oldWorkers, std::chrono::milliseconds timeout) const;
+    static constexpr std::chrono::milliseconds NoNginxHandOver{200};
     void restore(const QByteArray& previous) const;
     QString errorLogTail() const;
 
