@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "DockerFixture.h"
 
+#include <functional>
+
 #include "tests/support/Await.h"
 
 #include <QCoreApplication>
@@ -40,9 +42,10 @@ QByteArray pageAt(const QString& ip, quint16 port)
 QString DockerFixture::startDocker(const QString& sharedIp)
 {
     m_daemon = std::make_unique<testbed::DockerDaemon>();
-    for (const auto& step : {&testbed::DockerDaemon::start, &testbed::DockerDaemon::buildBackendImage,
-                             &testbed::DockerDaemon::buildNginxImage}) {
-        if (const QString e = ((*m_daemon).*step)(); !e.isEmpty())
+    for (const auto& step : {std::function<QString()>([this] { return m_daemon->start(); }),
+                             std::function<QString()>([this] { return m_daemon->buildBackendImage(); }),
+                             std::function<QString()>([this] { return m_daemon->buildNginxImage(); })}) {
+        if (const QString e = step(); !e.isEmpty())
             return e;
     }
     m_client = std::make_unique<DockerClient>(HttpEndpoint::unixSocket(m_daemon->socketPath()));

@@ -104,7 +104,21 @@ QString DockerDaemon::start()
                            u"--pidfile"_s,
                            d + u"/docker.pid"_s,
                            u"--userland-proxy=true"_s};
-    if (!m_process.start(u"dockerd"_s, args, d + u"/dockerd.log"_s))
+    // dockerd names itself by the trust key in /etc/docker/key.json: several engines on one machine
+    // would all have one ID. Each gets a mount namespace of its own in which /etc/docker is its own
+    // directory (private, so nothing it mounts there shows on the host, and all of it goes with it).
+    QDir().mkpath(d + u"/etc-docker"_s);
+    QDir().mkpath(u"/etc/docker"_s);
+    const QStringList wrapped = QStringList{u"--mount"_s,
+                                            u"--propagation"_s,
+                                            u"private"_s,
+                                            u"--"_s,
+                                            u"/bin/sh"_s,
+                                            u"-c"_s,
+                                            u"mount --bind \"$0\" /etc/docker && exec dockerd \"$@\""_s,
+                                            d + u"/etc-docker"_s} +
+                                args;
+    if (!m_process.start(u"unshare"_s, wrapped, d + u"/dockerd.log"_s))
         return m_process.error();
     if (!waitUntil([this] { return !m_process.isRunning() || pingSocket(socketPath()); },
                    std::chrono::seconds(60)) ||
@@ -176,7 +190,7 @@ QString DockerDaemon::buildSilentImage()
     return importRootfs(rootfs, silentImage(), uR"(["/bin/busybox","sleep","600"])"_s);
 }
 
-QString DockerDaemon::buildNginxImage()
+QString DockerDaemon::buildNginxImage(const QString& listen)
 {
     const QString rootfs = m_dir.path() + u"/rootfs-nginx"_s;
     QByteArray libs;
@@ -218,8 +232,8 @@ QString DockerDaemon::buildNginxImage()
     conf.write(
         "user www-data;\nworker_processes 1;\npid /run/nginx.pid;\nerror_log /var/log/nginx/error.log;\n"
         "events { worker_connections 256; }\n"
-        "http { access_log off; server { listen 80; location / { return 200 \"nginx in a container\\n\"; } } "
-        "}\n");
+        "http { access_log off; server { listen " +
+        listen.toUtf8() + "; location / { return 200 \"nginx in a container\\n\"; } } }\n");
     conf.close();
     return importRootfs(rootfs, nginxImage(), uR"(["/usr/sbin/nginx","-g","daemon off;"])"_s);
 }

@@ -33,9 +33,10 @@ public:
     // A backend that runs but never answers (busybox sleeps instead of serving): for admission.
     static QString silentImage() { return QStringLiteral("lbdeck/silent:test"); }
     QString buildSilentImage();
-    // nginx from the host's package files (binary, its libraries, /etc/nginx), offline.
+    // nginx from the host's package files (binary, its libraries, /etc/nginx), offline; its
+    // starting config listens on `listen` (on the host's network, a loopback address of its own).
     static QString nginxImage() { return QStringLiteral("lbdeck/nginx:test"); }
-    QString buildNginxImage();
+    QString buildNginxImage(const QString& listen = QStringLiteral("80"));
 
 private:
     QString importRootfs(const QString& rootfs, const QString& image, const QString& cmdJson) const;

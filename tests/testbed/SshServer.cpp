@@ -73,13 +73,13 @@ QString SshServer::start()
     if (m_port == 0)
         m_port = freePort();
     const QString config =
-        u"Port %1\nListenAddress 127.0.0.1\nHostKey %2/hostkey\n"
+        u"Port %1\nListenAddress %3\nHostKey %2/hostkey\n"
         u"AuthorizedKeysFile %2/authorized_keys\nPubkeyAuthentication yes\n"
         u"PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
         u"StrictModes no\nPidFile %2/sshd.pid\nPermitRootLogin prohibit-password\n"
         u"AllowTcpForwarding yes\nAllowStreamLocalForwarding yes\nStreamLocalBindUnlink yes\n"
         u"ClientAliveInterval 5\nMaxStartups 100\nMaxSessions 100\nLogLevel VERBOSE\n"_s.arg(m_port)
-            .arg(d);
+            .arg(d, m_address);
     if (!writeFile(d + u"/sshd_config"_s, config.toUtf8()))
         return u"cannot write sshd_config"_s;
     if (!m_process.start(u"/usr/sbin/sshd"_s, {u"-D"_s, u"-e"_s, u"-f"_s, d + u"/sshd_config"_s},
@@ -90,7 +90,7 @@ QString SshServer::start()
             if (!m_process.isRunning())
                 return true;
             QTcpSocket s;
-            s.connectToHost(u"127.0.0.1"_s, m_port);
+            s.connectToHost(m_address, m_port);
             return s.waitForConnected(200) && s.waitForReadyRead(500) && s.readAll().startsWith("SSH-2.0");
         },
         std::chrono::seconds(15));
@@ -126,7 +126,7 @@ QString SshServer::hostPublicKey() const
 
 QString SshServer::knownHostsLine() const
 {
-    return u"[127.0.0.1]:%1 %2"_s.arg(m_port).arg(hostPublicKey());
+    return u"[%1]:%2 %3"_s.arg(m_address).arg(m_port).arg(hostPublicKey());
 }
 
 QString SshServer::hostKeyFingerprint() const

@@ -18,6 +18,9 @@ public:
 
     QString start();
     void stop();
+    // The loopback address it listens on (before start()): a node of the demo's own, 127.0.1.x.
+    void setAddress(const QString& address) { m_address = address; }
+    const QString& address() const { return m_address; }
     bool isRunning() const { return m_process.isRunning(); }
     // Replaces the host key with a new one and restarts: what a client sees as a changed key.
     QString rotateHostKey();
@@ -26,7 +29,7 @@ public:
     QString user() const;
     QString clientKey() const { return m_dir.path() + QStringLiteral("/id_ed25519"); }
     QString hostPublicKey() const;  // "ssh-ed25519 AAAA..."
-    QString knownHostsLine() const; // "[127.0.0.1]:PORT ssh-ed25519 AAAA..."
+    QString knownHostsLine() const; // "[ADDRESS]:PORT ssh-ed25519 AAAA..."
     // SHA256:... as ssh-keygen -lf prints it.
     QString hostKeyFingerprint() const;
     QString dir() const { return m_dir.path(); }
@@ -37,6 +40,7 @@ private:
     QTemporaryDir m_dir;
     TestProcess m_process;
     quint16 m_port = 0;
+    QString m_address = QStringLiteral("127.0.0.1");
 };
 
 } // namespace lbdeck::testbed

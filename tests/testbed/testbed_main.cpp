@@ -3,12 +3,12 @@
 // lbdeck-testbed: starts the real services of a local demo cluster on loopback, prints where they
 // listen (JSON), and stops them all on SIGINT/SIGTERM. Used by tools/demo and by the tests that
 // check nothing is left behind.
-#include "DemoCluster.h"
 #include "DockerDaemon.h"
 #include "EtcdServer.h"
 #include "NginxServer.h"
 #include "SshServer.h"
 #include "core/util/UnixSignals.h"
+#include "demo/DemoCluster.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -66,7 +66,7 @@ int main(int argc, char** argv)
         }
         demo->startLoad(cli.value(loadOption).toInt());
         err << demo->summary() << Qt::flush;
-        state[u"profile"_s] = demo->profileFile();
+        state = demo->state();
         commandEnvironment = demo->environment();
     }
     std::unique_ptr<EtcdServer> etcd;

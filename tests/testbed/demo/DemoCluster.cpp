@@ -2,13 +2,18 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "DemoCluster.h"
 
-#include <QTcpSocket>
+#include "core/cluster/BackendOperation.h"
+#include "core/cluster/BackendService.h"
+#include "core/cluster/ClusterSession.h"
+#include "core/cluster/NodeConnection.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QScopeGuard>
+#include <QTcpSocket>
 
 using namespace Qt::StringLiterals;
 
@@ -23,7 +28,43 @@ bool writeFile(const QString& path, const QByteArray& data)
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
 }
 
+// The seed's units: which backend runs where (apache@8001 on core-c, apache@8002 on core-b).
+const QList<std::pair<QString, quint16>>& seedBackends()
+{
+    static const QList<std::pair<QString, quint16>> b{{u"core-c"_s, 8001}, {u"core-b"_s, 8002}};
+    return b;
+}
+
 } // namespace
+
+DemoCluster::DemoCluster()
+{
+    for (const auto& [name, address] :
+         {std::pair{u"core-a"_s, u"127.0.1.1"_s}, std::pair{u"core-b"_s, u"127.0.1.2"_s},
+          std::pair{u"core-c"_s, u"127.0.1.3"_s}}) {
+        auto node = std::make_unique<Node>();
+        node->name = name;
+        node->address = address;
+        node->ssh.setAddress(address);
+        m_nodes.push_back(std::move(node));
+    }
+}
+
+// Stopped in order: the engine, then each node's containers and dockerd, sshd, then etcd.
+DemoCluster::~DemoCluster()
+{
+    m_load.stop();
+    m_engine.stop();
+    for (auto& n : m_nodes) {
+        n->docker.stop();
+        n->ssh.stop();
+    }
+}
+
+QString DemoCluster::knownHostsFile() const
+{
+    return m_dir.filePath(u"data/lbdeck/lbdeck/known_hosts"_s);
+}
 
 QStringList DemoCluster::environment() const
 {
@@ -37,25 +78,20 @@ QString DemoCluster::start(const QString& binDir)
         return u"cannot create a temporary directory"_s;
     if (!isRoot())
         return u"the demo runs the Docker engine, which needs root (tools/demo uses sudo)"_s;
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        // sudo drops it; lbdeck and its ssh tunnels want one (private: 0700).
+        const QString runtime = m_dir.filePath(u"xdg-runtime"_s);
+        QDir().mkpath(runtime);
+        QFile::setPermissions(runtime,
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        qputenv("XDG_RUNTIME_DIR", QFile::encodeName(runtime));
+    }
     if (QString e = m_etcd.start(); !e.isEmpty())
         return u"etcd: "_s + e;
-    for (const auto& [key, value] : {std::pair{u"/test/apache-8001"_s, u"127.0.1.3:8001"_s},
-                                     std::pair{u"/test/apache-8002"_s, u"127.0.1.2:8002"_s}}) {
-        if (QString e = m_etcd.etcdctl({u"put"_s, key, value}); !e.isEmpty())
-            return u"seeding etcd: "_s + e;
-    }
-    if (QString e = m_docker.start(); !e.isEmpty())
-        return u"dockerd: "_s + e;
-    if (QString e = m_docker.buildBackendImage(); !e.isEmpty())
-        return u"backend image: "_s + e;
-    if (QString e = startBackends(); !e.isEmpty())
+    if (QString e = startNodes(); !e.isEmpty())
         return e;
-    if (QString e = m_nginx.start(
-            u"server { listen 127.0.0.1:@PORT@; location / { return 200 \"waiting for lbdeck-engine\\n\"; } }"_s);
-        !e.isEmpty())
-        return u"nginx: "_s + e;
-    if (QString e = m_ssh.start(); !e.isEmpty())
-        return u"sshd: "_s + e;
+    if (QString e = startNginx(); !e.isEmpty())
+        return e;
     if (QString e = writeEngineConfig(); !e.isEmpty())
         return e;
     if (!m_engine.start(binDir + u"/lbdeck-engine"_s, {u"-c"_s, m_dir.filePath(u"engine.toml"_s)},
@@ -65,83 +101,190 @@ QString DemoCluster::start(const QString& binDir)
             [this] { return httpGet(u"127.0.0.1"_s, m_engineStatusPort, "/status", nullptr, 300) == 200; },
             std::chrono::seconds(15)))
         return u"lbdeck-engine did not answer:\n"_s + m_engine.logTail();
-    return writeProfile();
+    if (QString e = writeProfile(); !e.isEmpty())
+        return e;
+    return startBackends();
 }
 
-QString DemoCluster::startBackends()
+QString DemoCluster::startNodes()
 {
-    // The seed's apache@8001 on node B and apache@8002 on node C, labelled as lbdeck starts them.
-    const QList<std::tuple<QString, QString, QString>> backends{{u"8001"_s, u"127.0.1.3"_s, u"node-b"_s},
-                                                                {u"8002"_s, u"127.0.1.2"_s, u"node-c"_s}};
-    for (const auto& [port, ip, node] : backends) {
-        const QString name = u"apache-"_s + port;
-        const QString err =
-            m_docker.docker({u"run"_s, u"-d"_s, u"--name"_s, name, u"--hostname"_s, name, u"-e"_s,
-                             u"LBDECK_BACKEND="_s + name, u"-p"_s, u"%1:%2:80"_s.arg(ip, port), u"--label"_s,
-                             u"io.lbdeck.backend="_s + name, u"--label"_s, u"io.lbdeck.key=/test/"_s + name,
-                             u"--label"_s, u"io.lbdeck.address=%1:%2"_s.arg(ip, port), u"--label"_s,
-                             u"io.lbdeck.node="_s + node, DockerDaemon::backendImage()});
-        if (!err.isEmpty())
-            return u"starting %1: %2"_s.arg(name, err);
+    for (auto& n : m_nodes) {
+        if (QString e = n->docker.start(); !e.isEmpty())
+            return u"%1: dockerd: %2"_s.arg(n->name, e);
+        if (QString e = n->ssh.start(); !e.isEmpty())
+            return u"%1: sshd: %2"_s.arg(n->name, e);
+        const bool balancer = n->name == u"core-a"_s;
+        if (QString e = balancer ? QString() : n->docker.buildBackendImage(); !e.isEmpty())
+            return u"%1: backend image: %2"_s.arg(n->name, e);
     }
-    return QString();
+    return {};
+}
+
+// The seed's node A: a data volume holding /etc/nginx, and nginx using it, on the host's network
+// so that it reaches the backends on 127.0.1.x.
+QString DemoCluster::startNginx()
+{
+    Node& a = *m_nodes.front();
+    m_nginxPort = freePort();
+    m_nginxStatusPort = freePort();
+    if (QString e = a.docker.buildNginxImage(u"%1:%2"_s.arg(a.address).arg(m_nginxPort)); !e.isEmpty())
+        return u"core-a: nginx image: "_s + e;
+    const QString run = m_dir.filePath(u"run"_s); // the access-log socket, the same path on both sides
+    QDir().mkpath(run);
+    if (QString e = a.docker.docker({u"volume"_s, u"create"_s, u"conf-data"_s}); !e.isEmpty())
+        return u"core-a: conf-data volume: "_s + e;
+    if (QString e = a.docker.docker({u"run"_s, u"-d"_s, u"--name"_s, u"nginx"_s, u"--network"_s, u"host"_s,
+                                     u"-v"_s, u"conf-data:/etc/nginx"_s, u"-v"_s, run + u':' + run,
+                                     DockerDaemon::nginxImage()});
+        !e.isEmpty())
+        return u"core-a: nginx container: "_s + e;
+    if (!waitUntil([&] { return httpGet(a.address, m_nginxPort, "/", nullptr, 300) == 200; },
+                   std::chrono::seconds(15)))
+        return u"core-a: nginx in its container did not answer on %1:%2"_s.arg(a.address).arg(m_nginxPort);
+    return {};
 }
 
 QString DemoCluster::writeEngineConfig()
 {
+    const Node& a = *m_nodes.front();
     m_engineStatusPort = freePort();
-    m_nginxStatusPort = freePort();
     const QString toml =
-        u"# lbdeck-engine for the demo: the seed's confd, on the load-balancer node.\n"
+        u"# lbdeck-engine for the demo: the seed's confd on core-a, deploying into the nginx container.\n"
         u"[etcd]\nendpoints = [\"%1\"]\n\n[[source]]\nprefix = \"/test/\"\n\n"
         u"[engine]\nstatus_listen = \"127.0.0.1:%2\"\n\n"
-        u"[nginx]\ndest = \"%3\"\nprefix = \"%4\"\npid_file = \"%5\"\nerror_log = \"%6\"\n"
-        u"temp_dir = \"%4/tmp\"\nuser = \"root\"\nlisten = \"127.0.0.1:%7\"\nstatus_listen = "
-        u"\"127.0.0.1:%8\"\n\n"
-        u"[traffic]\ninterface = \"lo\"\naccess_log_socket = \"%9\"\n"_s.arg(m_etcd.clientUrl())
+        u"[nginx]\ncontainer = \"nginx\"\ndocker = \"%3\"\ndest = \"/etc/nginx/nginx.conf\"\n"
+        u"pid_file = \"/run/nginx.pid\"\nerror_log = \"/var/log/nginx/error.log\"\nuser = \"www-data\"\n"
+        u"listen = \"%4:%5\"\nstatus_listen = \"%4:%6\"\n\n"
+        u"[traffic]\ninterface = \"lo\"\naccess_log_socket = \"%7\"\n"_s.arg(m_etcd.clientUrl())
             .arg(m_engineStatusPort)
-            .arg(m_nginx.confPath(), m_nginx.prefix(), m_nginx.pidFile(), m_nginx.errorLog())
-            .arg(m_nginx.port())
+            .arg(a.docker.host(), a.address)
+            .arg(m_nginxPort)
             .arg(m_nginxStatusPort)
-            .arg(m_dir.filePath(u"access.sock"_s));
+            .arg(m_dir.filePath(u"run/access.sock"_s));
     return writeFile(m_dir.filePath(u"engine.toml"_s), toml.toUtf8()) ? QString()
                                                                       : u"cannot write engine.toml"_s;
 }
 
 QString DemoCluster::writeProfile()
 {
-    const QString sshConfig = m_dir.filePath(u"ssh_config"_s);
-    if (!writeFile(sshConfig,
-                   u"Host 127.0.0.1\n    IdentityFile %1\n    IdentitiesOnly yes\n"_s.arg(m_ssh.clientKey())
-                       .toUtf8()))
+    // Each sshd has its own client key; lbdeck's own known_hosts already trusts every host key.
+    QByteArray sshConfig;
+    QByteArray knownHosts;
+    QJsonArray nodes;
+    for (const auto& n : m_nodes) {
+        sshConfig +=
+            u"Host %1\n    IdentityFile %2\n    IdentitiesOnly yes\n"_s.arg(n->address, n->ssh.clientKey())
+                .toUtf8();
+        knownHosts += n->ssh.knownHostsLine().toUtf8() + '\n';
+        nodes.append(QJsonObject{{u"name"_s, n->name},
+                                 {u"publishAddress"_s, n->address},
+                                 {u"dockerEndpoint"_s, u"ssh://%1@%2:%3%4"_s.arg(n->ssh.user(), n->address)
+                                                           .arg(n->ssh.port())
+                                                           .arg(n->docker.socketPath())}});
+    }
+    const QString sshConfigFile = m_dir.filePath(u"ssh_config"_s);
+    if (!writeFile(sshConfigFile, sshConfig) || !writeFile(knownHostsFile(), knownHosts))
         return u"cannot write the ssh config"_s;
-    // lbdeck's own known_hosts (in its XDG data dir) already trusts the demo's sshd.
-    if (!writeFile(m_dir.filePath(u"data/lbdeck/lbdeck/known_hosts"_s),
-                   m_ssh.knownHostsLine().toUtf8() + '\n'))
-        return u"cannot write known_hosts"_s;
     const QJsonObject profile{
         {u"name"_s, u"demo"_s},
         {u"etcd"_s, QJsonObject{{u"endpoints"_s, QJsonArray{m_etcd.clientUrl()}}, {u"api"_s, u"auto"_s}}},
         {u"prefix"_s, u"/test/"_s},
-        {u"sshConfigFile"_s, sshConfig},
-        {u"nodes"_s,
-         QJsonArray{QJsonObject{{u"name"_s, u"node-b"_s},
-                                {u"publishAddress"_s, u"127.0.1.3"_s},
-                                {u"dockerEndpoint"_s, u"ssh://%1@127.0.0.1:%2%3"_s.arg(m_ssh.user())
-                                                          .arg(m_ssh.port())
-                                                          .arg(m_docker.socketPath())}},
-                    QJsonObject{{u"name"_s, u"node-c"_s},
-                                {u"publishAddress"_s, u"127.0.1.2"_s},
-                                {u"dockerEndpoint"_s, m_docker.host()}}}},
+        {u"sshConfigFile"_s, sshConfigFile},
+        {u"nodes"_s, nodes},
         {u"backends"_s, QJsonObject{{u"image"_s, DockerDaemon::backendImage()},
                                     {u"containerPort"_s, 80},
                                     {u"namePattern"_s, u"apache-%1"_s}}},
-        {u"balancer"_s, QJsonObject{{u"engine"_s, u"remote"_s},
-                                    {u"engineStatusUrl"_s, u"http://127.0.0.1:%1"_s.arg(m_engineStatusPort)},
-                                    {u"nginxUrl"_s, u"http://127.0.0.1:%1"_s.arg(m_nginx.port())}}},
+        {u"balancer"_s,
+         QJsonObject{{u"engine"_s, u"remote"_s},
+                     {u"engineStatusUrl"_s, u"http://127.0.0.1:%1"_s.arg(m_engineStatusPort)},
+                     {u"nginxUrl"_s, u"http://%1:%2"_s.arg(m_nodes.front()->address).arg(m_nginxPort)}}},
     };
     return writeFile(profileFile(), QJsonDocument(profile).toJson()) ? QString()
                                                                      : u"cannot write the profile"_s;
+}
+
+// apache-8001 and apache-8002, started the way the window starts them: BackendService checks,
+// creates, starts, waits until the container answers, then registers it in etcd.
+QString DemoCluster::startBackends()
+{
+    QFile f(profileFile());
+    if (!f.open(QIODevice::ReadOnly))
+        return u"cannot read the demo profile"_s;
+    // The session's own chatter (tunnels up, streams closed when it goes) is not the demo's news:
+    // what fails comes back in the operation's result.
+    QLoggingCategory::setFilterRules(u"lbdeck.*.info=false\nlbdeck.*.warning=false"_s);
+    const auto restoreLogging = qScopeGuard([] { QLoggingCategory::setFilterRules(QString()); });
+    ClusterSession session(ClusterProfile::fromJson(QJsonDocument::fromJson(f.readAll()).object()));
+    SshTunnelOptions ssh;
+    ssh.appKnownHostsFile = knownHostsFile();
+    ssh.runtimeDirectory = m_dir.filePath(u"ssh-runtime"_s);
+    QDir().mkpath(ssh.runtimeDirectory);
+    session.setSshOptions(ssh);
+    bool opened = false;
+    QString failure;
+    QObject::connect(&session, &ClusterSession::opened, &session, [&] { opened = true; });
+    QObject::connect(&session, &ClusterSession::failed, &session,
+                     [&](const Error& e) { failure = e.toString(); });
+    session.open();
+    const bool ready = waitUntil(
+        [&] {
+            if (!failure.isEmpty() || !opened)
+                return !failure.isEmpty();
+            for (const auto& [nodeName, port] : seedBackends()) {
+                const NodeConnection* n = session.node(nodeName);
+                if (!n || n->state() != NodeConnection::State::Ready)
+                    return false;
+            }
+            return true;
+        },
+        std::chrono::seconds(45));
+    if (!ready || !failure.isEmpty())
+        return u"the demo's nodes were not reached over ssh://: %1"_s.arg(failure.isEmpty() ? u"timed out"_s
+                                                                                            : failure);
+    for (const auto& [nodeName, port] : seedBackends()) {
+        BackendOperation* op = session.backendService()->start(session.node(nodeName), port);
+        if (!waitUntil([op] { return op->isFinished(); }, std::chrono::seconds(60)))
+            return u"starting apache-%1 on %2 did not finish"_s.arg(port).arg(nodeName);
+        if (!op->result())
+            return u"starting apache-%1 on %2: %3"_s.arg(port).arg(nodeName, op->result().error().toString());
+    }
+    // nginx in its container serves both once the engine has rendered and reloaded.
+    const Node& a = *m_nodes.front();
+    QSet<QByteArray> seen;
+    const bool serving = waitUntil(
+        [&] {
+            QByteArray body;
+            if (httpGet(a.address, m_nginxPort, "/", &body, 500) == 200) {
+                for (const auto& [nodeName, port] : seedBackends()) {
+                    if (body.contains("apache-" + QByteArray::number(port)))
+                        seen.insert(QByteArray::number(port));
+                }
+            }
+            return seen.size() == seedBackends().size();
+        },
+        std::chrono::seconds(30));
+    if (!serving)
+        return u"nginx on core-a did not serve both backends:\n"_s + m_engine.logTail();
+    return {};
+}
+
+QJsonObject DemoCluster::state() const
+{
+    QJsonArray nodes;
+    for (const auto& n : m_nodes)
+        nodes.append(QJsonObject{{u"name"_s, n->name},
+                                 {u"address"_s, n->address},
+                                 {u"docker"_s, n->docker.host()},
+                                 {u"sshPort"_s, n->ssh.port()}});
+    return QJsonObject{
+        {u"profile"_s, profileFile()},
+        {u"knownHosts"_s, knownHostsFile()},
+        {u"dir"_s, m_dir.path()},
+        {u"etcd"_s, m_etcd.clientUrl()},
+        {u"nginx"_s, u"%1:%2"_s.arg(m_nodes.front()->address).arg(m_nginxPort)},
+        {u"engine"_s, u"http://127.0.0.1:%1"_s.arg(m_engineStatusPort)},
+        {u"nodes"_s, nodes},
+    };
 }
 
 void DemoCluster::startLoad(int perSecond)
@@ -152,7 +295,9 @@ void DemoCluster::startLoad(int perSecond)
     m_loadRate = perSecond;
     m_load.setInterval(std::max(1, 1000 / perSecond));
     QObject::disconnect(&m_load, nullptr, nullptr, nullptr);
-    QObject::connect(&m_load, &QTimer::timeout, &m_load, [this] {
+    const QString host = m_nodes.front()->address;
+    const quint16 port = m_nginxPort;
+    QObject::connect(&m_load, &QTimer::timeout, &m_load, [this, host, port] {
         // Fire and forget, never blocking: the socket deletes itself once nginx has answered.
         auto* s = new QTcpSocket(&m_load);
         QObject::connect(s, &QTcpSocket::connected, s,
@@ -160,26 +305,30 @@ void DemoCluster::startLoad(int perSecond)
         QObject::connect(s, &QTcpSocket::readyRead, s, [s] { s->readAll(); });
         QObject::connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
         QObject::connect(s, &QTcpSocket::errorOccurred, s, &QObject::deleteLater);
-        s->connectToHost(u"127.0.0.1"_s, m_nginx.port());
+        s->connectToHost(host, port);
     });
     m_load.start();
 }
 
 QString DemoCluster::summary() const
 {
-    return u"demo cluster up:\n"
-           u"  etcd        %1 (the seed's keys under /test/)\n"
-           u"  backends    apache-8001 on 127.0.1.3:8001, apache-8002 on 127.0.1.2:8002 (Docker, %2)\n"
-           u"  nginx       http://127.0.0.1:%3/ (load balancer, config written by lbdeck-engine)\n"
-           u"  engine      http://127.0.0.1:%4/status\n"
-           u"  node-b      over ssh:// to 127.0.0.1:%5; node-c over the local Docker socket\n"
-           u"  traffic     %6\n"_s.arg(m_etcd.clientUrl(), m_docker.host())
-               .arg(m_nginx.port())
+    QString nodes;
+    for (const auto& n : m_nodes)
+        nodes += u"  %1      %2, its own dockerd, over ssh:// (sshd on %2:%3)\n"_s.arg(n->name, n->address)
+                     .arg(n->ssh.port());
+    return u"demo cluster up (the seed's three nodes):\n"
+           u"  etcd        %1 (the seed's keys under /test/)\n"_s.arg(m_etcd.clientUrl()) +
+           nodes +
+           u"  nginx       http://%1:%2/ in a container on core-a, /etc/nginx in the conf-data volume\n"
+           u"  backends    apache-8001 on core-c (127.0.1.3:8001), apache-8002 on core-b (127.0.1.2:8002)\n"
+           u"  engine      http://127.0.0.1:%3/status (deploys into the container, HUPs through Docker)\n"
+           u"  traffic     %4\n"_s.arg(m_nodes.front()->address)
+               .arg(m_nginxPort)
                .arg(m_engineStatusPort)
-               .arg(m_ssh.port())
                .arg(m_loadRate > 0
                         ? u"%1 requests/s through nginx, for the Traffic view (--load N)"_s.arg(m_loadRate)
-                        : u"none generated; curl http://127.0.0.1:%1/ to see some"_s.arg(m_nginx.port()));
+                        : u"none generated; curl http://%1:%2/ to see some"_s.arg(m_nodes.front()->address)
+                              .arg(m_nginxPort));
 }
 
 } // namespace lbdeck::testbed
