@@ -38,9 +38,14 @@ QJsonObject ClusterProfile::toJson() const
 {
     QJsonArray nodeArray;
     for (const NodeProfile& n : nodes) {
-        nodeArray.append(QJsonObject{{u"name"_s, n.name},
-                                     {u"publishAddress"_s, n.publishAddress},
-                                     {u"dockerEndpoint"_s, n.dockerEndpoint}});
+        QJsonObject node{{u"name"_s, n.name},
+                         {u"publishAddress"_s, n.publishAddress},
+                         {u"dockerEndpoint"_s, n.dockerEndpoint}};
+        if (n.noBackends)
+            node.insert(u"noBackends"_s, true);
+        if (n.cordoned)
+            node.insert(u"cordoned"_s, true);
+        nodeArray.append(node);
     }
     return QJsonObject{
         {u"name"_s, name},
@@ -83,8 +88,13 @@ ClusterProfile ClusterProfile::fromJson(const QJsonObject& o)
     p.sshConfigFile = o.value(u"sshConfigFile"_s).toString();
     for (const QJsonValue& v : o.value(u"nodes"_s).toArray()) {
         const QJsonObject n = v.toObject();
-        p.nodes.append({n.value(u"name"_s).toString(), n.value(u"publishAddress"_s).toString(),
-                        n.value(u"dockerEndpoint"_s).toString()});
+        NodeProfile node;
+        node.name = n.value(u"name"_s).toString();
+        node.publishAddress = n.value(u"publishAddress"_s).toString();
+        node.dockerEndpoint = n.value(u"dockerEndpoint"_s).toString();
+        node.noBackends = n.value(u"noBackends"_s).toBool();
+        node.cordoned = n.value(u"cordoned"_s).toBool();
+        p.nodes.append(node);
     }
     const QJsonObject b = o.value(u"backends"_s).toObject();
     p.backends.image = b.value(u"image"_s).toString(p.backends.image);

@@ -16,6 +16,9 @@ struct NodeProfile
     QString name;           // shown in the UI, used in container labels
     QString publishAddress; // the IP backends publish on (the seed's COREOS_PRIVATE_IPV4)
     QString dockerEndpoint; // unix:///var/run/docker.sock, ssh://user@host, tcp://host:2376
+    // Placement constraints (the seed's fleet MachineOf=/Conflicts= rules have their home here):
+    bool noBackends = false; // never runs backends (the load balancer)
+    bool cordoned = false;   // takes no new backend; the ones it runs stay
     bool operator==(const NodeProfile&) const = default;
 };
 

@@ -176,11 +176,14 @@ QString DemoCluster::writeProfile()
             u"Host %1\n    IdentityFile %2\n    IdentitiesOnly yes\n"_s.arg(n->address, n->ssh.clientKey())
                 .toUtf8();
         knownHosts += n->ssh.knownHostsLine().toUtf8() + '\n';
-        nodes.append(QJsonObject{{u"name"_s, n->name},
-                                 {u"publishAddress"_s, n->address},
-                                 {u"dockerEndpoint"_s, u"ssh://%1@%2:%3%4"_s.arg(n->ssh.user(), n->address)
-                                                           .arg(n->ssh.port())
-                                                           .arg(n->docker.socketPath())}});
+        QJsonObject node{{u"name"_s, n->name},
+                         {u"publishAddress"_s, n->address},
+                         {u"dockerEndpoint"_s, u"ssh://%1@%2:%3%4"_s.arg(n->ssh.user(), n->address)
+                                                   .arg(n->ssh.port())
+                                                   .arg(n->docker.socketPath())}};
+        if (n.get() == m_nodes.front().get())
+            node.insert(u"noBackends"_s, true); // core-a is the load balancer, as in the seed
+        nodes.append(node);
     }
     const QString sshConfigFile = m_dir.filePath(u"ssh_config"_s);
     if (!writeFile(sshConfigFile, sshConfig) || !writeFile(knownHostsFile(), knownHosts))
