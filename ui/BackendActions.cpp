@@ -11,6 +11,8 @@
 #include "core/cluster/EngineLink.h"
 #include "core/cluster/NodeConnection.h"
 #include "core/cluster/NodeInventory.h"
+#include "core/cluster/Placement.h"
+#include "core/cluster/PlacementInputs.h"
 #include "core/cluster/StopImpact.h"
 #include "dialogs/ResyncDialog.h"
 #include "dialogs/StartBackendDialog.h"
@@ -18,6 +20,7 @@
 
 #include <QAction>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QProgressBar>
@@ -69,6 +72,9 @@ BackendActions::BackendActions(QTableView* backendsView, QWidget* window)
              tr("Stop the selected backend and start its port on a node you choose"));
     m_remove = make(tr("Remove e&xited container…"), u"actionRemoveContainer"_s, QKeySequence(),
                     tr("Remove the selected container: it is not running and not registered"));
+    m_scale =
+        make(tr("Sc&ale to N…"), u"actionScaleBackends"_s, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
+             tr("Start or stop backends to reach N, spread across nodes by placement"));
     m_resync = make(tr("Resync and &fix drift…"), u"actionResync"_s, QKeySequence(Qt::CTRL | Qt::Key_D),
                     tr("Compare Docker and etcd on every node and choose repairs for what disagrees"));
     connect(m_start, &QAction::triggered, this, &BackendActions::startBackend);
@@ -78,6 +84,7 @@ BackendActions::BackendActions(QTableView* backendsView, QWidget* window)
     connect(m_replace, &QAction::triggered, this, &BackendActions::replaceSelected);
     connect(m_remove, &QAction::triggered, this, &BackendActions::removeSelected);
     connect(m_resync, &QAction::triggered, this, &BackendActions::resync);
+    connect(m_scale, &QAction::triggered, this, &BackendActions::scaleTo);
 
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -109,7 +116,7 @@ BackendActions::BackendActions(QTableView* backendsView, QWidget* window)
 
 QList<QAction*> BackendActions::actions() const
 {
-    return {m_start, m_stop, m_drain, m_restart, m_replace, m_remove, m_resync};
+    return {m_start, m_scale, m_stop, m_drain, m_restart, m_replace, m_remove, m_resync};
 }
 
 void BackendActions::setSession(ClusterSession* session)
@@ -131,6 +138,7 @@ void BackendActions::updateEnabled()
     const bool exited = one && !rows.first().data(BackendsModel::RunningRole).toBool() &&
                         !rows.first().data(BackendsModel::ContainerRole).toString().isEmpty();
     m_start->setEnabled(!busy && haveNodes);
+    m_scale->setEnabled(!busy && haveNodes);
     m_stop->setEnabled(!busy && haveNodes && haveRow);
     m_drain->setEnabled(!busy && haveNodes && haveRow && m_session && m_session->engine());
     m_restart->setEnabled(!busy && haveNodes && haveRow);
@@ -282,6 +290,10 @@ void BackendActions::startBackend()
     }
     const BackendDefaults& d = m_session->profile().backends;
     StartBackendDialog dialog(nodes, suggestPort(), d.image, d.namePattern, m_window);
+    // Automatic: placement's choice, with its reason, before anything starts.
+    const Result<PlacementChoice> placed =
+        choosePlacement(placementCandidates(m_session->nodes(), *m_session->inventory()));
+    dialog.setAutomatic(placed ? placed->node : QString(), placed ? placed->reason : placed.error().message);
     if (dialog.exec() != QDialog::Accepted || dialog.port() == 0)
         return;
     NodeConnection* node = m_session->node(dialog.node());
@@ -289,6 +301,77 @@ void BackendActions::startBackend()
         return;
     m_queueCanceled = false;
     run(m_session->backendService()->start(node, dialog.port(), dialog.image()));
+}
+
+void BackendActions::scaleTo()
+{
+    if (!m_session || m_running || !m_queue.isEmpty())
+        return;
+    const NodeInventory& inventory = *m_session->inventory();
+    const QMap<QString, QList<quint16>> running = runningBackends(inventory);
+    int now = 0;
+    for (const QList<quint16>& ports : running)
+        now += int(ports.size());
+    bool ok = false;
+    const int target = QInputDialog::getInt(
+        m_window, tr("Scale to N"),
+        tr("Backends to run (%1 now), spread across nodes by placement:").arg(now), now, 0, 1000, 1, &ok);
+    if (!ok)
+        return;
+    QList<quint16> registered;
+    const QAbstractItemModel* model = sourceOf(m_view->model());
+    for (int r = 0; r < model->rowCount(); ++r)
+        registered << quint16(model->index(r, 0).data(BackendsModel::PortRole).toInt());
+    const Result<ScalePlan> plan = planScale(placementCandidates(m_session->nodes(), inventory), running,
+                                             target, usedBackendPorts(inventory, registered), suggestPort());
+    if (!plan) {
+        dialogs::warning(m_window, tr("Scale to N"),
+                         tr("Cannot scale to %1: %2").arg(target).arg(plan.error().message));
+        return;
+    }
+    if (plan->starts.isEmpty() && plan->stops.isEmpty()) {
+        Q_EMIT logMessage(tr("Scale to %1: %2").arg(target).arg(plan->summary), false);
+        return;
+    }
+    if (!plan->stops.isEmpty()) {
+        // The impact preview of any stop: how many servers remain, whether the upstream empties.
+        QList<Target> targets;
+        for (const ScaleStep& step : plan->stops) {
+            Target t;
+            t.node = m_session->node(step.node);
+            t.port = step.port;
+            t.name = m_session->backendService()->containerName(step.port);
+            for (const BackendContainer& b : inventory.backends()) {
+                if (b.node == step.node && b.published.endsWith(u':' + QString::number(step.port)))
+                    t.address = b.published;
+            }
+            if (t.node)
+                targets.append(t);
+        }
+        if (!confirm(tr("Scale down: stop"), targets, false))
+            return;
+    } else if (dialogs::question(
+                   m_window, tr("Scale to N"), tr("Scale to %1: %2?").arg(target).arg(plan->summary),
+                   QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes) != QMessageBox::Yes) {
+        return;
+    }
+    Q_EMIT logMessage(tr("Scale to %1: %2").arg(target).arg(plan->summary), false);
+    m_queueCanceled = false;
+    QPointer<ClusterSession> session(m_session);
+    for (const ScaleStep& step : plan->starts) {
+        m_queue.append([session, step]() -> BackendOperation* {
+            NodeConnection* node = session ? session->node(step.node) : nullptr;
+            return node ? session->backendService()->start(node, step.port) : nullptr;
+        });
+    }
+    for (const ScaleStep& step : plan->stops) {
+        m_queue.append([session, step]() -> BackendOperation* {
+            NodeConnection* node = session ? session->node(step.node) : nullptr;
+            return node ? session->backendService()->drainAndStop(node, step.port, session->engine())
+                        : nullptr;
+        });
+    }
+    runQueue();
 }
 
 void BackendActions::runBulk(Kind kind)

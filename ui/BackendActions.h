@@ -41,6 +41,7 @@ public:
     void replaceSelected();
     void removeSelected();
     void resync();
+    void scaleTo(); // Scale to N…: placement's plan, confirmed, then queued
 
 Q_SIGNALS:
     void logMessage(const QString& text, bool isError);
@@ -82,6 +83,7 @@ private:
     QAction* m_replace;
     QAction* m_remove;
     QAction* m_resync;
+    QAction* m_scale;
     QWidget* m_progressBox; // Owned (child of window).
     QProgressBar* m_progress;
     QLabel* m_step;

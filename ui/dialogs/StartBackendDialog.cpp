@@ -102,6 +102,28 @@ void StartBackendDialog::setFixedPort(quint16 port, const QString& title)
     validate();
 }
 
+void StartBackendDialog::setAutomatic(const QString& node, const QString& reason)
+{
+    auto* items = qobject_cast<QStandardItemModel*>(m_node->model());
+    auto* item =
+        new QStandardItem(node.isEmpty() ? tr("Automatic — %1").arg(reason) : tr("Automatic (%1)").arg(node));
+    item->setData(node, Qt::UserRole);
+    item->setData(true, Qt::UserRole + 1);
+    item->setToolTip(reason);
+    if (node.isEmpty())
+        item->setFlags(item->flags() & ~(Qt::ItemIsEnabled | Qt::ItemIsSelectable));
+    items->insertRow(0, item);
+    m_automaticReason = reason;
+    if (!node.isEmpty())
+        m_node->setCurrentIndex(0);
+    validate();
+}
+
+bool StartBackendDialog::isAutomatic() const
+{
+    return m_node->currentData(Qt::UserRole + 1).toBool();
+}
+
 void StartBackendDialog::validate()
 {
     const Result<quint16> port = parsePort(m_port->text());
@@ -115,6 +137,12 @@ void StartBackendDialog::validate()
                               "answers. The reasons are in the list."));
     else if (!haveImage)
         m_preview->setText(tr("Enter the image to run."));
+    else if (port && isAutomatic())
+        m_preview->setText(
+            tr("Starts container <b>%1</b> on %2, chosen by placement (%3), waits until it answers, then "
+               "registers it in etcd, as apache@%4.service did.")
+                .arg(m_namePattern.arg(*port), node(), m_automaticReason.toHtmlEscaped())
+                .arg(*port));
     else if (port)
         m_preview->setText(
             tr("Starts container <b>%1</b> on %2, waits until it answers, then registers it in "

@@ -32,6 +32,10 @@ public:
                        const QString& namePattern, QWidget* parent = nullptr);
     // Replace…: the port is the backend's, fixed; only the node and image are chosen.
     void setFixedPort(quint16 port, const QString& title);
+    // "Automatic" as the first node, selected: placement's choice and its reason, shown before
+    // the start. An empty node: no node can take one (the reason says why), Automatic is disabled.
+    void setAutomatic(const QString& node, const QString& reason);
+    bool isAutomatic() const;
 
     QString node() const;
     quint16 port() const; // 0 while the field holds no valid port
@@ -51,6 +55,7 @@ private:
     QLabel* m_portError;
     QLineEdit* m_image;
     QLabel* m_preview;
+    QString m_automaticReason;
     QPushButton* m_ok;
     QString m_namePattern;
 };
