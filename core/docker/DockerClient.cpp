@@ -4,6 +4,7 @@
 
 #include "DockerCodec.h"
 #include "DockerEventStream.h"
+#include "DockerLogs.h"
 #include "DockerStatsStream.h"
 #include "DockerStreamDemux.h"
 #include "core/http/HttpClient.h"
@@ -264,6 +265,16 @@ void DockerClient::inspectContainer(const QString& container, QObject* context,
            decodeWith<ContainerInfo>(std::move(callback), docker::parseContainerInspect, whereFor(subject)));
 }
 
+void DockerClient::inspectContainerJson(const QString& container, QObject* context,
+                                        Callback<QJsonObject> callback)
+{
+    if (rejectEmpty(container, u"container"_s, describe(), context, callback))
+        return;
+    const QString subject = containerSubject(container);
+    expect(Call("GET", "/containers/" + enc(container) + "/json", subject), {200}, context,
+           decodeWith<QJsonObject>(std::move(callback), docker::parseObject, whereFor(subject)));
+}
+
 void DockerClient::createContainer(const QString& name, const ContainerSpec& spec, QObject* context,
                                    Callback<QString> callback)
 {
@@ -468,6 +479,13 @@ DockerEventStream* DockerClient::events(const QMap<QString, QStringList>& filter
 DockerStatsStream* DockerClient::stats(const QString& container, QObject* parent)
 {
     auto* stream = new DockerStatsStream(this, container, parent);
+    stream->start();
+    return stream;
+}
+
+DockerLogStream* DockerClient::followLogs(const QString& container, int tail, QObject* parent)
+{
+    auto* stream = new DockerLogStream(this, container, tail, parent);
     stream->start();
     return stream;
 }

@@ -15,6 +15,7 @@
 namespace lbdeck {
 
 class DockerEventStream;
+class DockerLogStream;
 class DockerStatsStream;
 class HttpClient;
 
@@ -51,6 +52,8 @@ public:
     void listContainers(bool all, const QStringList& labelFilters, QObject* context,
                         Callback<QList<ContainerSummary>> callback);
     void inspectContainer(const QString& container, QObject* context, Callback<ContainerInfo> callback);
+    // The same, all of it, as Docker sent it (the Inspect view shows it read-only).
+    void inspectContainerJson(const QString& container, QObject* context, Callback<QJsonObject> callback);
     // Succeeds with the new container's id.
     void createContainer(const QString& name, const ContainerSpec& spec, QObject* context,
                          Callback<QString> callback);
@@ -90,9 +93,12 @@ public:
                               const QDateTime& since = {});
     // GET /containers/{id}/stats?stream=true, one sample a second, a child of parent.
     DockerStatsStream* stats(const QString& container, QObject* parent);
+    // GET /containers/{id}/logs?follow=1, the last tail lines first, a child of parent, started.
+    DockerLogStream* followLogs(const QString& container, int tail, QObject* parent);
 
 private:
     friend class DockerJsonStream;
+    friend class DockerLogStream;
     struct Call
     {
         Call(QByteArray m, QByteArray p, QString s = {})
