@@ -73,7 +73,7 @@ BackendActions::BackendActions(QTableView* backendsView, QWidget* window)
     m_remove = make(tr("Remove e&xited container…"), u"actionRemoveContainer"_s, QKeySequence(),
                     tr("Remove the selected container: it is not running and not registered"));
     m_scale =
-        make(tr("Sc&ale to N…"), u"actionScaleBackends"_s, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
+        make(tr("Sc&ale to N…"), u"actionScaleBackends"_s, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
              tr("Start or stop backends to reach N, spread across nodes by placement"));
     m_resync = make(tr("Resync and &fix drift…"), u"actionResync"_s, QKeySequence(Qt::CTRL | Qt::Key_D),
                     tr("Compare Docker and etcd on every node and choose repairs for what disagrees"));
