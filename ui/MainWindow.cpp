@@ -20,10 +20,13 @@
 #include "models/BackendsModel.h"
 #include "models/EventLogModel.h"
 #include "models/NodesModel.h"
+#include "models/OverviewModel.h"
 #include "models/UpstreamsModel.h"
 #include "views/CaptureExport.h"
 #include "views/ConfigView.h"
 #include "views/FilteredTable.h"
+#include "views/NodeDetailView.h"
+#include "views/OverviewView.h"
 #include "views/ServingBanner.h"
 #include "views/TabWidget.h"
 #include "views/TrafficView.h"
@@ -37,6 +40,7 @@
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QPointer>
 #include <QProcess>
@@ -106,6 +110,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_backends(new BackendsModel(this))
     , m_nodes(new NodesModel(this))
+    , m_overviewModel(new OverviewModel(this))
     , m_upstreams(new UpstreamsModel(this))
     , m_log(new EventLogModel(this))
     , m_tabs(new TabWidget(this))
@@ -122,6 +127,17 @@ MainWindow::MainWindow(QWidget* parent)
     FilteredTable* nodes = makeTable(m_nodes, u"nodesView"_s, u"nodesFilter"_s, m_tabs);
     m_backendsView = backends->view();
     m_nodesView = nodes->view();
+    // Double-click (or Enter) on a node: its containers, logs, inspect and units.
+    connect(m_nodesView, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        showNodeDetail(index.siblingAtColumn(NodesModel::Node).data().toString());
+    });
+    // First: the cluster at a glance; a click there selects the row in its own tab.
+    m_overview = new OverviewView(m_tabs);
+    m_overview->setModel(m_overviewModel);
+    connect(m_overview, &OverviewView::backendActivated, this, &MainWindow::showBackend);
+    connect(m_overview, &OverviewView::nodeActivated, this, &MainWindow::showNode);
+    connect(m_overview, &OverviewView::nodeDetailRequested, this, &MainWindow::showNodeDetail);
+    m_tabs->addTab(m_overview, tr("&Overview"));
     m_tabs->addTab(nodes, tr("&Nodes"));
     m_tabs->addTab(backends, tr("&Backends"));
     // Over the tables that would otherwise look clean while nginx serves a stopped address.
@@ -348,6 +364,7 @@ void MainWindow::setSession(ClusterSession* session)
         connect(m_session->backends(), &PrefixMirror::changed, this, &MainWindow::updateStatus);
         connect(m_session->backends(), &PrefixMirror::resynced, this, &MainWindow::updateStatus);
         m_nodes->setSession(m_session);
+        m_overviewModel->setSession(m_session);
         m_backends->setSources(m_session->inventory(), m_session->engine(), m_session->prober());
         m_actions->setSession(m_session);
         if (AskpassServer* askpass = m_session->askpass()) {
@@ -386,6 +403,49 @@ void MainWindow::setSession(ClusterSession* session)
         }
         updateStatus();
     });
+}
+
+void MainWindow::showBackend(const QString& key)
+{
+    auto* table = qobject_cast<FilteredTable*>(m_backendsView->parentWidget());
+    const int row = m_backends->rowOf(key.toUtf8());
+    if (!table || row < 0)
+        return;
+    m_tabs->setCurrentWidget(table);
+    QModelIndex shown = table->proxy()->mapFromSource(m_backends->index(row, 0));
+    if (!shown.isValid()) { // the filter hides it: the operator asked for this row
+        table->filter()->clear();
+        shown = table->proxy()->mapFromSource(m_backends->index(row, 0));
+    }
+    m_backendsView->selectRow(shown.row());
+    m_backendsView->scrollTo(shown);
+    m_backendsView->setFocus();
+}
+
+void MainWindow::showNode(const QString& node)
+{
+    auto* table = qobject_cast<FilteredTable*>(m_nodesView->parentWidget());
+    if (!table)
+        return;
+    for (int r = 0; r < m_nodes->rowCount(); ++r) {
+        if (m_nodes->index(r, NodesModel::Node).data().toString() != node)
+            continue;
+        m_tabs->setCurrentWidget(table);
+        QModelIndex shown = table->proxy()->mapFromSource(m_nodes->index(r, 0));
+        if (!shown.isValid()) {
+            table->filter()->clear();
+            shown = table->proxy()->mapFromSource(m_nodes->index(r, 0));
+        }
+        m_nodesView->selectRow(shown.row());
+        m_nodesView->setFocus();
+        return;
+    }
+}
+
+void MainWindow::showNodeDetail(const QString& node)
+{
+    if (m_session)
+        NodeDetailView::open(m_session, node, this); // its own window; a second call raises it
 }
 
 void MainWindow::askHostKey(NodeConnection* node, const QString& host, const QString& keyType,

@@ -15,6 +15,8 @@ class BackendActions;
 class BackendsModel;
 class NodeConnection;
 class NodesModel;
+class OverviewModel;
+class OverviewView;
 class SecretStore;
 class ServingBanner;
 class ClusterSession;
@@ -42,6 +44,8 @@ public:
     ConfigView* configView() const { return m_config; }
     BackendActions* backendActions() const { return m_actions; }
     NodesModel* nodesModel() const { return m_nodes; }
+    OverviewModel* overviewModel() const { return m_overviewModel; }
+    OverviewView* overviewView() const { return m_overview; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -53,6 +57,10 @@ private:
     // `/` and Ctrl+F: the filter of the table the operator is looking at.
     void focusFilter();
     void updateStatus();
+    // A click in the Overview: that row, selected in its own tab.
+    void showBackend(const QString& key);
+    void showNode(const QString& node);
+    void showNodeDetail(const QString& node); // Node detail window: containers, logs, inspect, units
     void copyLog();
     void restoreLayout();
     void editProfile(bool current);
@@ -62,6 +70,8 @@ private:
     QPointer<ClusterSession> m_session;
     BackendsModel* m_backends;                  // Owned (child).
     NodesModel* m_nodes;                        // Owned (child).
+    OverviewModel* m_overviewModel;             // Owned (child).
+    OverviewView* m_overview;                   // Owned (child).
     QTableView* m_nodesView;                    // Owned (child).
     BackendActions* m_actions;                  // Owned (child).
     UpstreamsModel* m_upstreams;                // Owned (child).

@@ -69,7 +69,9 @@ void TestBackendsGui::startByClickReachesNginxThenStopRemovesIt()
         auto* dialog = qobject_cast<StartBackendDialog*>(QApplication::activeModalWidget());
         QVERIFY(dialog);
         dialog->findChild<QLineEdit*>(u"startPort"_s)->setText(u"8003"_s);
-        QCOMPARE(dialog->findChild<QComboBox*>(u"startNode"_s)->currentText(), u"node-b"_s);
+        // Automatic, by default: the only node that can take one.
+        QCOMPARE(dialog->findChild<QComboBox*>(u"startNode"_s)->currentText(), u"Automatic (node-b)"_s);
+        QCOMPARE(dialog->node(), u"node-b"_s);
         dialog->accept();
     });
     auto* start = window.findChild<QAction*>(u"actionStartBackend"_s);

@@ -28,6 +28,7 @@
 #include <QPushButton>
 #include <QStandardItemModel>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTcpServer>
@@ -96,6 +97,12 @@ void TestSafeByClick::initTestCase()
     });
     unexpected->start(500);
     m_backends = m_window->findChild<QTableView*>(u"backendsView"_s);
+    // The Backends tab in front (the Overview is the first tab): its banners are what is checked.
+    auto* tabs = m_window->findChild<QTabWidget*>(u"tabs"_s);
+    for (int i = 0; tabs && i < tabs->count(); ++i) {
+        if (tabs->widget(i)->isAncestorOf(m_backends))
+            tabs->setCurrentIndex(i);
+    }
     QTRY_COMPARE_WITH_TIMEOUT(m_session->nodes().size(), 3, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(m_session->node(u"node-b"_s)->state(), NodeConnection::State::Ready, 20000);
     QTRY_COMPARE(m_session->node(u"node-c"_s)->state(), NodeConnection::State::Ready);
@@ -220,9 +227,11 @@ void TestSafeByClick::portFieldRefusesAndNodesSayWhyTheyCannot()
         port->setText(u"8009"_s);
         QVERIFY(!error->isVisible());
         QVERIFY(ok->isEnabled());
-        // Every node is listed; the unreachable one is disabled and says why.
+        // Every node is listed, after "Automatic" (placement's choice); the unreachable one is
+        // disabled and says why.
         auto* nodes = dialog->findChild<QComboBox*>(u"startNode"_s);
-        QCOMPARE(nodes->count(), 3);
+        QCOMPARE(nodes->count(), 4);
+        QVERIFY(nodes->itemText(0).startsWith(u"Automatic"_s));
         auto* model = qobject_cast<QStandardItemModel*>(nodes->model());
         QVERIFY(model);
         const QStandardItem* x = model->item(nodes->findData(u"node-x"_s, Qt::UserRole));
@@ -308,7 +317,10 @@ void TestSafeByClick::twoDeletesAfterOneConfirmationStopOnlyOne()
     m_window->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     auto* tabs = m_window->findChild<QTabWidget*>(u"tabs"_s);
-    tabs->setCurrentWidget(tabs->widget(1));
+    for (int i = 0; i < tabs->count(); ++i) {
+        if (tabs->widget(i)->isAncestorOf(m_backends))
+            tabs->setCurrentIndex(i); // the Backends tab, wherever the Overview put it
+    }
     const int r = row("/test/apache-8001");
     QVERIFY(r >= 0);
     const QModelIndex source = m_window->backendsModel()->index(r, 0);

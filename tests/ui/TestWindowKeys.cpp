@@ -55,7 +55,7 @@ void TestWindowKeys::altNumberSwitchesToEveryTabAndToTabsAddedLater()
     QVERIFY(QTest::qWaitForWindowActive(&window));
     auto* tabs = window.findChild<QTabWidget*>(u"tabs"_s);
     QVERIFY(tabs);
-    QCOMPARE(tabs->count(), 5);
+    QCOMPARE(tabs->count(), 6); // Overview first
     // Backwards, so that each press really changes the tab.
     for (int i = tabs->count() - 1; i >= 0; --i) {
         QTest::keyClick(&window, Qt::Key(Qt::Key_1 + i), Qt::AltModifier);
@@ -64,15 +64,15 @@ void TestWindowKeys::altNumberSwitchesToEveryTabAndToTabsAddedLater()
     // A tab that appears later gets its key; one that goes takes it away.
     tabs->addTab(new QLabel(u"more"_s), u"E&xtra"_s);
     QCOMPARE(tabs->currentIndex(), 0);
-    QTest::keyClick(&window, Qt::Key_6, Qt::AltModifier);
-    QCOMPARE(tabs->currentIndex(), 5);
+    QTest::keyClick(&window, Qt::Key_7, Qt::AltModifier);
+    QCOMPARE(tabs->currentIndex(), 6);
     QCOMPARE(tabs->tabText(tabs->currentIndex()), u"E&xtra"_s);
     QTest::keyClick(&window, Qt::Key_2, Qt::AltModifier);
     QCOMPARE(tabs->currentIndex(), 1);
-    delete tabs->widget(5);
-    QCOMPARE(tabs->count(), 5);
-    QVERIFY(!window.findChild<QAction*>(u"actionGoToTab6"_s));
-    QTest::keyClick(&window, Qt::Key_6, Qt::AltModifier);
+    delete tabs->widget(6);
+    QCOMPARE(tabs->count(), 6);
+    QVERIFY(!window.findChild<QAction*>(u"actionGoToTab7"_s));
+    QTest::keyClick(&window, Qt::Key_7, Qt::AltModifier);
     QCOMPARE(tabs->currentIndex(), 1);
 }
 
@@ -106,12 +106,12 @@ void TestWindowKeys::shortcutListIsReadFromTheActions()
                      QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)).toString(QKeySequence::NativeText)),
                  qPrintable(lines[i]));
     }
-    const QString alt6 = QKeySequence(Qt::ALT | Qt::Key_6).toString(QKeySequence::NativeText);
-    QVERIFY2(!summary.contains(alt6), qPrintable(summary));
+    const QString alt7 = QKeySequence(Qt::ALT | Qt::Key_7).toString(QKeySequence::NativeText);
+    QVERIFY2(!summary.contains(alt7), qPrintable(summary));
     tabs->addTab(new QLabel(u"more"_s), u"Extra"_s);
     lines = tabLines(shortcutSummary(&window));
-    QCOMPARE(lines.size(), 6);
-    QVERIFY2(lines.last().contains(u"Extra"_s) && lines.last().endsWith(alt6), qPrintable(lines.last()));
+    QCOMPARE(lines.size(), 7);
+    QVERIFY2(lines.last().contains(u"Extra"_s) && lines.last().endsWith(alt7), qPrintable(lines.last()));
 }
 
 void TestWindowKeys::filterBoxHidesRowsAndSlashOrCtrlFFocusesIt()
@@ -128,7 +128,7 @@ void TestWindowKeys::filterBoxHidesRowsAndSlashOrCtrlFFocusesIt()
     auto* filter = window.findChild<QLineEdit*>(u"backendsFilter"_s);
     QVERIFY(view && filter);
     auto* tabs = window.findChild<QTabWidget*>(u"tabs"_s);
-    tabs->setCurrentIndex(1); // Backends
+    tabs->setCurrentIndex(2); // Backends (after Overview and Nodes)
     view->setFocus();
     QTRY_VERIFY(view->hasFocus());
 
@@ -169,7 +169,7 @@ void TestWindowKeys::filterBoxHidesRowsAndSlashOrCtrlFFocusesIt()
                                 u"eventLogFilter"_s, u"ledgerFilter"_s})
         QVERIFY2(window.findChild<QLineEdit*>(name), qPrintable(name));
     // Ctrl+F on another tab focuses that tab's filter.
-    QTest::keyClick(&window, Qt::Key_3, Qt::AltModifier);
+    QTest::keyClick(&window, Qt::Key_4, Qt::AltModifier);
     QWidget* focused = QApplication::focusWidget();
     QTest::keyClick(focused ? focused : &window, Qt::Key_F, Qt::ControlModifier);
     QTRY_VERIFY(window.findChild<QLineEdit*>(u"upstreamsFilter"_s)->hasFocus());
