@@ -72,7 +72,7 @@ public:
         HealthRole,                  // Health
         DriftRole,                   // bool
         StaleRole,                   // bool
-        CordonedRole,                // bool (profiles have no cordon flag yet: always false)
+        CordonedRole,                // bool: the node (or the backend's node) is cordoned in the profile
         RequestsPerSecondRole,       // double; -1 when the engine counts no traffic
         StateRole,                   // State (a backend's, or the worst of a node's backends)
         LiveRole,                    // nginx serves it / the engine is reachable

@@ -75,7 +75,7 @@ QVariant OverviewModel::groupData(const Group& g, int role) const
     case StateCountsRole:
         return toVariant(g.counts);
     case CordonedRole:
-        return false;
+        return g.node && g.node->profile().cordoned;
     case StaleRole:
         return m_liveness && m_liveness->isStale();
     case LiveRole:
@@ -136,8 +136,10 @@ QVariant OverviewModel::backendData(const Backend& b, int role) const
         return b.drift;
     case StaleRole:
         return b.stale;
-    case CordonedRole:
-        return false;
+    case CordonedRole: // on a cordoned node: it runs, but the node takes no new backend
+        return std::any_of(m_groups.cbegin(), m_groups.cend(), [&](const Group& g) {
+            return g.name == b.node && g.node && g.node->profile().cordoned;
+        });
     case RequestsPerSecondRole:
         return b.rps;
     case StateRole:
