@@ -51,19 +51,28 @@ void EtcdBackend::readNext(const QList<QByteArray>& keys, qsizetype index, KeyVa
 
 Result<void> EtcdBackend::watch(const QList<QByteArray>& keys)
 {
-    for (const QByteArray& key : keys) {
-        EtcdWatch* w = m_etcd->watchPrefix(key, m_lastRevision > 0 ? m_lastRevision + 1 : 0, this);
-        connect(w, &EtcdWatch::eventsReceived, this, [this] { Q_EMIT changed(); });
-        // The history is gone (compaction): a fresh read of everything is what catches up.
-        connect(w, &EtcdWatch::historyLost, this, [this] { Q_EMIT changed(); });
-        connect(w, &EtcdWatch::connectionChanged, this, [this](bool connected, const QString& error) {
-            if (!connected && !error.isEmpty())
-                Q_EMIT watchFailed(error);
-            else if (connected)
-                Q_EMIT changed(); // resumed: whatever happened while away is read again
-        });
-    }
+    for (const QByteArray& key : keys)
+        watchKey(key, m_lastRevision > 0 ? m_lastRevision + 1 : 0);
     return {};
+}
+
+void EtcdBackend::watchKey(const QByteArray& key, qint64 fromRevision)
+{
+    EtcdWatch* w = m_etcd->watchPrefix(key, fromRevision, this);
+    connect(w, &EtcdWatch::eventsReceived, this, [this] { Q_EMIT changed(); });
+    // The history is gone (compaction) and the watch has stopped: watch again from now, and read
+    // everything again, which is what catches up.
+    connect(w, &EtcdWatch::historyLost, this, [this, w, key] {
+        w->deleteLater();
+        watchKey(key, 0);
+        Q_EMIT changed();
+    });
+    connect(w, &EtcdWatch::connectionChanged, this, [this](bool connected, const QString& error) {
+        if (!connected && !error.isEmpty())
+            Q_EMIT watchFailed(error);
+        else if (connected)
+            Q_EMIT changed(); // resumed: whatever happened while away is read again
+    });
 }
 
 QString EtcdBackend::sources() const

@@ -27,6 +27,7 @@ public:
     QString sources() const override;
 
 private:
+    void watchKey(const QByteArray& key, qint64 fromRevision);
     void readNext(const QList<QByteArray>& keys, qsizetype index, KeyValues values, QPointer<QObject> context,
                   Callback<KeyValues> callback);
 
