@@ -442,10 +442,14 @@ void MainWindow::showNode(const QString& node)
     }
 }
 
+NodeDetailView* MainWindow::openNodeDetail(const QString& node)
+{
+    return m_session ? NodeDetailView::open(m_session, node, this) : nullptr;
+}
+
 void MainWindow::showNodeDetail(const QString& node)
 {
-    if (m_session)
-        NodeDetailView::open(m_session, node, this); // its own window; a second call raises it
+    openNodeDetail(node);
 }
 
 void MainWindow::askHostKey(NodeConnection* node, const QString& host, const QString& keyType,

@@ -17,6 +17,7 @@ class NodeConnection;
 class NodesModel;
 class OverviewModel;
 class OverviewView;
+class NodeDetailView;
 class SecretStore;
 class ServingBanner;
 class ClusterSession;
@@ -46,6 +47,9 @@ public:
     NodesModel* nodesModel() const { return m_nodes; }
     OverviewModel* overviewModel() const { return m_overviewModel; }
     OverviewView* overviewView() const { return m_overview; }
+    // Node detail for one node, in its own window (raised when it is open already); null without a
+    // session.
+    NodeDetailView* openNodeDetail(const QString& node);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

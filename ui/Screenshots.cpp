@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "Screenshots.h"
 
+#include "views/NodeDetailView.h"
+
 #include "MainWindow.h"
 #include "models/BackendsModel.h"
 #include "models/NodesModel.h"
@@ -36,7 +38,8 @@ void takeScreenshots(MainWindow* window, const QString& directory)
             return;
         poll->stop();
         auto* tabs = window->findChild<QTabWidget*>(u"tabs"_s);
-        const QStringList names{u"nodes"_s, u"backends"_s, u"upstreams"_s, u"traffic"_s, u"config"_s};
+        const QStringList names{u"overview"_s,  u"nodes"_s,   u"backends"_s,
+                                u"upstreams"_s, u"traffic"_s, u"config"_s};
         // One tab after the other; the Traffic view first gathers 20 s of the demo's load, so its
         // chart has lines and its table rates.
         auto next = std::make_shared<std::function<void(int)>>();
@@ -50,11 +53,24 @@ void takeScreenshots(MainWindow* window, const QString& directory)
                     QApplication::processEvents();
                     window->grab().save(directory + u"/ledger.png"_s);
                 }
-                QApplication::quit();
+                // Node detail of the first node that runs a backend, once its stats have come in.
+                const QString node = window->backendsModel()->index(0, BackendsModel::Node).data().toString();
+                NodeDetailView* detail = node.isEmpty() ? nullptr : window->openNodeDetail(node);
+                if (!detail) {
+                    QApplication::quit();
+                    return;
+                }
+                detail->resize(1100, 600);
+                QTimer::singleShot(8000, window, [detail, directory] {
+                    QApplication::processEvents();
+                    detail->grab().save(directory + u"/node-detail.png"_s);
+                    QApplication::quit();
+                });
                 return;
             }
             tabs->setCurrentIndex(i);
-            const int settleMs = names[i] == u"traffic"_s ? 20000 : 0;
+            // The Overview waits for every node's inventory; the Traffic view for 20 s of load.
+            const int settleMs = names[i] == u"traffic"_s ? 20000 : names[i] == u"overview"_s ? 8000 : 0;
             QTimer::singleShot(settleMs, window, [window, directory, names, i, again] {
                 QApplication::processEvents();
                 window->grab().save(directory + u'/' + names[i] + u".png"_s);
