@@ -16,6 +16,15 @@ namespace lbdeck::confd {
 
 namespace {
 
+// confd's flags for what lbdeck does not have: parsed as confd parses them, refused when set.
+const QStringList& unsupportedFlags()
+{
+    static const QStringList names{u"srv-domain"_s, u"srv-record"_s, u"auth-token"_s, u"auth-type"_s,
+                                   u"app-id"_s,     u"user-id"_s,    u"role-id"_s,    u"secret-id"_s,
+                                   u"path"_s,       u"table"_s,      u"separator"_s,  u"client-insecure"_s};
+    return names;
+}
+
 void defineFlags(GoFlags& f)
 {
     f.add(u"backend"_s, Type::String, u"backend to use"_s, u"etcd"_s);
@@ -41,11 +50,8 @@ void defineFlags(GoFlags& f)
     f.add(u"password"_s, Type::String, u"the password to authenticate with (only used with etcd backends)"_s);
     f.add(u"version"_s, Type::Bool, u"print version and exit"_s);
     f.add(u"watch"_s, Type::Bool, u"enable watch support"_s);
-    // confd's flags for what lbdeck does not have: parsed as confd parses them, refused when set.
-    for (const char* name : {"srv-domain", "srv-record", "auth-token", "auth-type", "app-id", "user-id",
-                             "role-id", "secret-id", "path", "table", "separator"})
-        f.add(QString::fromLatin1(name), Type::String, u"not supported by lbdeck"_s);
-    f.add(u"client-insecure"_s, Type::Bool, u"not supported by lbdeck"_s);
+    for (const QString& name : unsupportedFlags())
+        f.add(name, name == u"client-insecure"_s ? Type::Bool : Type::String, u"not supported by lbdeck"_s);
 }
 
 // Why lbdeck refuses a confd flag, for the ones it parses but does not run.
@@ -85,9 +91,8 @@ Result<BackendKind> backendKind(const QString& name)
 }
 
 // confd.toml as confd decodes it into its Config (BurntSushi/toml, tags as in confd's source).
-Result<void> readConfigFile(ConfdOptions& o, const QStringList& explicitKeys)
+Result<void> readConfigFile(ConfdOptions& o)
 {
-    Q_UNUSED(explicitKeys);
     QFile f(o.configFile);
     if (!QFileInfo::exists(o.configFile))
         return {}; // confd: "Skipping confd config file."
@@ -164,9 +169,7 @@ Result<ConfdOptions> ConfdOptions::fromArguments(const QStringList& args)
         }
         return parsed.error();
     }
-    for (const char* name : {"srv-domain", "srv-record", "auth-token", "auth-type", "app-id", "user-id",
-                             "role-id", "secret-id", "path", "table", "separator", "client-insecure"}) {
-        const QString n = QString::fromLatin1(name);
+    for (const QString& n : unsupportedFlags()) {
         if (flags.isSet(n))
             return configError(u"-%1 is not supported: %2"_s.arg(n, unsupportedReason(n)));
     }
@@ -194,7 +197,7 @@ Result<ConfdOptions> ConfdOptions::fromArguments(const QStringList& args)
     o.watch = flags.boolValue(u"watch"_s);
     if (o.printVersion)
         return o;
-    if (Result<void> read = readConfigFile(o, {}); !read)
+    if (Result<void> read = readConfigFile(o); !read)
         return read.error();
     // confd's processEnv: the TLS files from the environment when no flag or file named them.
     auto fromEnv = [](const char* var, QString& out) {
