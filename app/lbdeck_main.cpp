@@ -91,8 +91,8 @@ int main(int argc, char** argv)
     if (cli.isSet(prefixOption))
         profile.prefix = cli.value(prefixOption).toUtf8();
     if (cli.isSet(engineOption)) {
-        profile.balancer.engine = lbdeck::BalancerProfile::Engine::Remote;
-        profile.balancer.engineStatusUrl = cli.value(engineOption);
+        profile.balancer().engine = lbdeck::BalancerProfile::Engine::Remote;
+        profile.balancer().engineStatusUrl = cli.value(engineOption);
     }
 
     // Sockets of a run that was killed (kill -9, a crash) are gone with it; their directories are

@@ -18,10 +18,12 @@
 #include "core/ssh/AskpassServer.h"
 #include "dialogs/ProfileDialog.h"
 #include "models/BackendsModel.h"
+#include "models/BalancersModel.h"
 #include "models/EventLogModel.h"
 #include "models/NodesModel.h"
 #include "models/OverviewModel.h"
 #include "models/UpstreamsModel.h"
+#include "views/BalancersPanel.h"
 #include "views/CaptureExport.h"
 #include "views/ConfigView.h"
 #include "views/FilteredTable.h"
@@ -167,6 +169,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_traffic, tr("&Traffic"));
     m_config = new ConfigView(m_tabs);
     connect(m_config, &ConfigView::logMessage, m_log, &EventLogModel::append);
+    // Every load balancer's generation, over the servers and the config of the first.
+    m_balancers = new BalancersModel(this);
+    if (auto* box = qobject_cast<QBoxLayout*>(upstreams->layout()))
+        box->insertWidget(0, new BalancersPanel(m_balancers, upstreams));
+    if (auto* box = qobject_cast<QBoxLayout*>(m_config->layout()))
+        box->insertWidget(0, new BalancersPanel(m_balancers, m_config));
     m_tabs->addTab(m_config, tr("&Config"));
 
     auto* logDock = new QDockWidget(tr("Event log"), this);
@@ -365,6 +373,7 @@ void MainWindow::setSession(ClusterSession* session)
         connect(m_session->backends(), &PrefixMirror::resynced, this, &MainWindow::updateStatus);
         m_nodes->setSession(m_session);
         m_overviewModel->setSession(m_session);
+        m_balancers->setFleet(m_session->fleet());
         m_backends->setSources(m_session->inventory(), m_session->engine(), m_session->prober());
         m_actions->setSession(m_session);
         if (AskpassServer* askpass = m_session->askpass()) {

@@ -13,6 +13,7 @@ namespace lbdeck {
 
 class BackendActions;
 class BackendsModel;
+class BalancersModel;
 class NodeConnection;
 class NodesModel;
 class OverviewModel;
@@ -78,6 +79,7 @@ private:
     OverviewView* m_overview;                   // Owned (child).
     QTableView* m_nodesView;                    // Owned (child).
     BackendActions* m_actions;                  // Owned (child).
+    BalancersModel* m_balancers = nullptr; // Owned (child).
     UpstreamsModel* m_upstreams;                // Owned (child).
     EventLogModel* m_log;                       // Owned (child).
     TabWidget* m_tabs;                          // Owned (child).

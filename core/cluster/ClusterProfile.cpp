@@ -3,6 +3,7 @@
 #include "ClusterProfile.h"
 
 #include <QJsonArray>
+#include <QUrl>
 
 using namespace Qt::StringLiterals;
 
@@ -32,7 +33,70 @@ EtcdApi apiFromName(const QString& name)
     return EtcdApi::Auto;
 }
 
+QString engineName(BalancerProfile::Engine engine)
+{
+    return engine == BalancerProfile::Engine::Embedded ? u"embedded"_s : u"remote"_s;
+}
+
+QJsonObject balancerJson(const BalancerProfile& lb)
+{
+    QJsonObject o{{u"name"_s, lb.name},
+                  {u"engine"_s, engineName(lb.engine)},
+                  {u"engineStatusUrl"_s, lb.engineStatusUrl},
+                  {u"engineConfigFile"_s, lb.engineConfigFile},
+                  {u"nginxUrl"_s, lb.nginxUrl}};
+    if (!lb.engineSsh.isEmpty())
+        o.insert(u"engineSsh"_s, lb.engineSsh);
+    return o;
+}
+
+BalancerProfile balancerFromJson(const QJsonObject& lb)
+{
+    BalancerProfile b;
+    b.name = lb.value(u"name"_s).toString();
+    b.engine = lb.value(u"engine"_s).toString() == u"embedded"_s ? BalancerProfile::Engine::Embedded
+                                                                 : BalancerProfile::Engine::Remote;
+    b.engineStatusUrl = lb.value(u"engineStatusUrl"_s).toString();
+    b.engineSsh = lb.value(u"engineSsh"_s).toString();
+    b.engineConfigFile = lb.value(u"engineConfigFile"_s).toString();
+    b.nginxUrl = lb.value(u"nginxUrl"_s).toString();
+    return b;
+}
+
+// Version 1's one load balancer had no name: the node marked "no backends" when there is exactly
+// one (the seed's node A), else the host nginx listens on.
+QString migratedBalancerName(const ClusterProfile& p)
+{
+    QStringList lbNodes;
+    for (const NodeProfile& n : p.nodes) {
+        if (n.noBackends)
+            lbNodes << n.name;
+    }
+    if (lbNodes.size() == 1)
+        return lbNodes.first();
+    const QString host = QUrl(p.balancers.first().nginxUrl).host();
+    return host.isEmpty() ? u"load balancer"_s : host;
+}
+
 } // namespace
+
+BalancerProfile& ClusterProfile::balancer()
+{
+    if (balancers.isEmpty())
+        balancers.append(BalancerProfile{});
+    return balancers.first();
+}
+
+const BalancerProfile& ClusterProfile::balancer() const
+{
+    static const BalancerProfile none;
+    return balancers.isEmpty() ? none : balancers.first();
+}
+
+int ClusterProfile::formatVersionOf(const QJsonObject& json)
+{
+    return json.value(u"formatVersion"_s).toInt(1);
+}
 
 QJsonObject ClusterProfile::toJson() const
 {
@@ -47,7 +111,11 @@ QJsonObject ClusterProfile::toJson() const
             node.insert(u"cordoned"_s, true);
         nodeArray.append(node);
     }
+    QJsonArray lbArray;
+    for (const BalancerProfile& lb : balancers)
+        lbArray.append(balancerJson(lb));
     return QJsonObject{
+        {u"formatVersion"_s, FormatVersion},
         {u"name"_s, name},
         {u"etcd"_s, QJsonObject{{u"endpoints"_s, QJsonArray::fromStringList(etcd.endpoints)},
                                 {u"api"_s, apiName(etcd.api)},
@@ -62,12 +130,7 @@ QJsonObject ClusterProfile::toJson() const
         {u"backends"_s, QJsonObject{{u"image"_s, backends.image},
                                     {u"containerPort"_s, backends.containerPort},
                                     {u"namePattern"_s, backends.namePattern}}},
-        {u"balancer"_s,
-         QJsonObject{{u"engine"_s,
-                      balancer.engine == BalancerProfile::Engine::Embedded ? u"embedded"_s : u"remote"_s},
-                     {u"engineStatusUrl"_s, balancer.engineStatusUrl},
-                     {u"engineConfigFile"_s, balancer.engineConfigFile},
-                     {u"nginxUrl"_s, balancer.nginxUrl}}},
+        {u"balancers"_s, lbArray},
     };
 }
 
@@ -100,12 +163,16 @@ ClusterProfile ClusterProfile::fromJson(const QJsonObject& o)
     p.backends.image = b.value(u"image"_s).toString(p.backends.image);
     p.backends.containerPort = b.value(u"containerPort"_s).toInt(p.backends.containerPort);
     p.backends.namePattern = b.value(u"namePattern"_s).toString(p.backends.namePattern);
-    const QJsonObject lb = o.value(u"balancer"_s).toObject();
-    p.balancer.engine = lb.value(u"engine"_s).toString() == u"embedded"_s ? BalancerProfile::Engine::Embedded
-                                                                          : BalancerProfile::Engine::Remote;
-    p.balancer.engineStatusUrl = lb.value(u"engineStatusUrl"_s).toString();
-    p.balancer.engineConfigFile = lb.value(u"engineConfigFile"_s).toString();
-    p.balancer.nginxUrl = lb.value(u"nginxUrl"_s).toString();
+    p.balancers.clear();
+    if (o.contains(u"balancers"_s)) {
+        for (const QJsonValue& v : o.value(u"balancers"_s).toArray())
+            p.balancers.append(balancerFromJson(v.toObject()));
+    }
+    if (p.balancers.isEmpty()) { // version 1: one "balancer" object, without a name
+        p.balancers.append(balancerFromJson(o.value(u"balancer"_s).toObject()));
+        if (p.balancers.first().name.isEmpty())
+            p.balancers.first().name = migratedBalancerName(p);
+    }
     return p;
 }
 

@@ -31,7 +31,7 @@ struct BackendDefaults
     bool operator==(const BackendDefaults&) const = default;
 };
 
-// The load-balancer node (the seed's node A): where nginx runs and how the engine is reached.
+// A load-balancer node (the seed's node A): where nginx runs and how its engine is reached.
 struct BalancerProfile
 {
     enum class Engine
@@ -39,8 +39,10 @@ struct BalancerProfile
         Remote,
         Embedded
     };
+    QString name; // "core-a": how the views name it; unique in the profile
     Engine engine = Engine::Remote;
-    QString engineStatusUrl;  // http://127.0.0.1:9913 (through an SSH tunnel when the node is remote)
+    QString engineStatusUrl;  // http://127.0.0.1:9913, as seen from the load balancer when engineSsh is set
+    QString engineSsh;        // ssh://user@host[:port]: the status URL is reached through this tunnel
     QString engineConfigFile; // Embedded: lbdeck-engine's TOML
     QString nginxUrl;         // where traffic goes in, for health checks: http://127.0.0.1:80
     bool operator==(const BalancerProfile&) const = default;
@@ -55,12 +57,21 @@ struct ClusterProfile
     QByteArray prefix = "/test/";
     QList<NodeProfile> nodes;
     BackendDefaults backends;
-    BalancerProfile balancer;
+    // Every load balancer, each with its engine (at most one embedded). Never empty: the first is
+    // the primary, whose config the Config view shows and through which health checks go.
+    QList<BalancerProfile> balancers{BalancerProfile{}};
     // An OpenSSH client config (-F) for this cluster's ssh:// nodes; empty: the user's ~/.ssh/config.
     QString sshConfigFile;
 
+    BalancerProfile& balancer();
+    const BalancerProfile& balancer() const;
+
+    // Version 1 had one "balancer" object; fromJson() reads it as the only load balancer.
+    static constexpr int FormatVersion = 2;
     QJsonObject toJson() const;
     static ClusterProfile fromJson(const QJsonObject& json);
+    // The "formatVersion" a stored profile says it has (1 when it says nothing).
+    static int formatVersionOf(const QJsonObject& json);
     bool operator==(const ClusterProfile& other) const;
 };
 

@@ -3,13 +3,14 @@
 #include "ClusterSession.h"
 
 #include "BackendService.h"
+#include "BalancerFleet.h"
 #include "ClusterEvents.h"
 #include "DriftDetector.h"
 #include "EmbeddedEngineLink.h"
 #include "EtcdMembership.h"
 #include "NodeConnection.h"
 #include "NodeInventory.h"
-#include "RemoteEngineLink.h"
+#include "RemoteEngineLinks.h"
 #include "UpstreamProber.h"
 #include "core/engine/Engine.h"
 #include "core/etcd/EtcdConnect.h"
@@ -39,18 +40,35 @@ NodeConnection* ClusterSession::node(const QString& name) const
     return nullptr;
 }
 
-void ClusterSession::connectNodes()
+// One prompt server for every ssh:// node and engine tunnel of the profile.
+void ClusterSession::ensureAskpass()
 {
-    if (std::any_of(m_profile.nodes.cbegin(), m_profile.nodes.cend(),
-                    [](const NodeProfile& n) { return n.dockerEndpoint.startsWith(u"ssh://"_s); })) {
-        m_askpass = new AskpassServer(this);
-        if (Result<void> listening = m_askpass->listen(); !listening)
-            Q_EMIT logMessage(u"SSH password prompts will not work: %1"_s.arg(listening.error().toString()),
-                              true);
-    }
+    const bool nodes =
+        std::any_of(m_profile.nodes.cbegin(), m_profile.nodes.cend(),
+                    [](const NodeProfile& n) { return n.dockerEndpoint.startsWith(u"ssh://"_s); });
+    const bool engines =
+        std::any_of(m_profile.balancers.cbegin(), m_profile.balancers.cend(),
+                    [](const BalancerProfile& b) { return !b.engineSsh.trimmed().isEmpty(); });
+    if (m_askpass || !(nodes || engines))
+        return;
+    m_askpass = new AskpassServer(this);
+    if (Result<void> listening = m_askpass->listen(); !listening)
+        Q_EMIT logMessage(u"SSH password prompts will not work: %1"_s.arg(listening.error().toString()),
+                          true);
+}
+
+SshTunnelOptions ClusterSession::profileSshOptions() const
+{
     SshTunnelOptions ssh = m_sshOptions;
     if (!m_profile.sshConfigFile.isEmpty())
         ssh.extraArgs << u"-F"_s << m_profile.sshConfigFile;
+    return ssh;
+}
+
+void ClusterSession::connectNodes()
+{
+    ensureAskpass();
+    const SshTunnelOptions ssh = profileSshOptions();
     for (const NodeProfile& profile : std::as_const(m_profile.nodes)) {
         auto* node = new NodeConnection(profile, ssh, this);
         if (m_askpass)
@@ -83,8 +101,12 @@ ClusterSession::~ClusterSession()
 {
     for (NodeConnection* n : std::as_const(m_nodes))
         n->stop(); // no ssh process outlives the window
-    // The engine before the client it borrows.
-    delete std::exchange(m_engineLink, nullptr);
+    // The engines before the client they borrow.
+    delete std::exchange(m_fleet, nullptr);
+    for (const Balancer& b : std::as_const(m_balancers))
+        delete b.link;
+    m_balancers.clear();
+    m_engineLink = nullptr;
     delete std::exchange(m_embeddedEngine, nullptr);
 }
 
@@ -128,49 +150,82 @@ void ClusterSession::open(const QString& etcdPassword)
             m_liveness->start();
             m_membership = new EtcdMembership(m_kv, this);
             m_membership->start();
-            connectEngine();
+            connectEngines();
             if (m_engineLink)
                 m_events->watchEngine(m_engineLink);
+            m_fleet->setMirror(m_mirror);
             connectNodes();
             Q_EMIT opened();
         },
         this);
 }
 
-void ClusterSession::connectEngine()
+void ClusterSession::connectEngines()
 {
-    const BalancerProfile& lb = m_profile.balancer;
-    if (lb.engine == BalancerProfile::Engine::Embedded) {
-        Result<EngineConfig> config = EngineConfig::load(lb.engineConfigFile);
-        if (!config) {
-            Q_EMIT logMessage(u"Engine: %1"_s.arg(config.error().toString()), true);
-            return;
+    m_fleet = new BalancerFleet(m_profile.prefix, this);
+    connect(m_fleet, &BalancerFleet::healthChanged, this,
+            [this](const QString& name, BalancerState::Health health, const QString& detail) {
+                const bool bad = health != BalancerState::Health::InSync;
+                Q_EMIT logMessage(
+                    bad ? u"Load balancer %1 %2: %3"_s.arg(name, BalancerFleet::healthName(health), detail)
+                        : u"Load balancer %1 is in sync again"_s.arg(name),
+                    bad);
+            });
+    ensureAskpass();
+    bool embedded = false;
+    for (const BalancerProfile& lb : std::as_const(m_profile.balancers)) {
+        EngineLink* link = nullptr;
+        if (lb.engine == BalancerProfile::Engine::Embedded) {
+            if (std::exchange(embedded, true)) {
+                Q_EMIT logMessage(
+                    u"Load balancer %1: only one engine can run inside lbdeck; point this one at "
+                    u"its lbdeck-engine's status URL"_s.arg(lb.name),
+                    true);
+                continue;
+            }
+            link = connectEmbedded(lb);
+        } else if (!lb.engineStatusUrl.isEmpty()) {
+            Result<EngineLink*> remote = makeRemoteEngineLink(lb, profileSshOptions(), m_askpass,
+                                                              std::chrono::milliseconds(1000), this);
+            if (!remote) {
+                Q_EMIT logMessage(u"Engine: %1"_s.arg(remote.error().toString()), true);
+                continue;
+            }
+            link = *remote;
+            connect(link, &EngineLink::reachabilityChanged, this,
+                    [this, link, name = lb.name](bool up, const QString& error) {
+                        Q_EMIT logMessage(up ? u"Engine of %1 reachable: %2"_s.arg(name, link->describe())
+                                             : u"Engine of %1 unreachable: %2"_s.arg(name, error),
+                                          !up);
+                    });
         }
-        m_embeddedEngine = new Engine(*config, this);
-        m_embeddedEngine->setEtcd(m_kv);
-        connect(m_embeddedEngine, &Engine::errorOccurred, this,
-                [this](const QString& e) { Q_EMIT logMessage(u"Engine: "_s + e, true); });
-        if (Result<void> started = m_embeddedEngine->start(); !started) {
-            Q_EMIT logMessage(u"Engine: %1"_s.arg(started.error().toString()), true);
-            return;
-        }
-        m_engineLink = new EmbeddedEngineLink(m_embeddedEngine, this);
-        Q_EMIT logMessage(u"Engine running inside lbdeck, writing %1"_s.arg(config->nginx.dest), false);
-        return;
+        if (!link)
+            continue;
+        if (m_balancers.isEmpty())
+            m_engineLink = link;
+        const QString name = lb.name.isEmpty() ? u"load balancer"_s : lb.name;
+        m_balancers.append(Balancer{name, link});
+        m_fleet->addBalancer(name, link);
     }
-    if (lb.engineStatusUrl.isEmpty())
-        return;
-    Result<HttpEndpoint> endpoint = HttpEndpoint::parse(lb.engineStatusUrl);
-    if (!endpoint) {
-        Q_EMIT logMessage(u"Engine: %1"_s.arg(endpoint.error().toString()), true);
-        return;
+}
+
+EngineLink* ClusterSession::connectEmbedded(const BalancerProfile& lb)
+{
+    Result<EngineConfig> config = EngineConfig::load(lb.engineConfigFile);
+    if (!config) {
+        Q_EMIT logMessage(u"Engine: %1"_s.arg(config.error().toString()), true);
+        return nullptr;
     }
-    m_engineLink = new RemoteEngineLink(*endpoint, std::chrono::milliseconds(1000), this);
-    connect(m_engineLink, &EngineLink::reachabilityChanged, this, [this](bool up, const QString& error) {
-        Q_EMIT logMessage(up ? u"Engine reachable: %1"_s.arg(m_engineLink->describe())
-                             : u"Engine unreachable: %1"_s.arg(error),
-                          !up);
-    });
+    m_embeddedEngine = new Engine(*config, this);
+    m_embeddedEngine->setEtcd(m_kv);
+    connect(m_embeddedEngine, &Engine::errorOccurred, this,
+            [this](const QString& e) { Q_EMIT logMessage(u"Engine: "_s + e, true); });
+    if (Result<void> started = m_embeddedEngine->start(); !started) {
+        Q_EMIT logMessage(u"Engine: %1"_s.arg(started.error().toString()), true);
+        return nullptr;
+    }
+    Q_EMIT logMessage(u"Engine running inside lbdeck, writing %1"_s.arg(config->nginx.dest), false);
+    return new EmbeddedEngineLink(m_embeddedEngine, this);
 }
 
 } // namespace lbdeck

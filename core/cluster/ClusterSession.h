@@ -14,6 +14,7 @@ namespace lbdeck {
 
 class AskpassServer;
 class BackendService;
+class BalancerFleet;
 class ClusterEvents;
 class DriftDetector;
 class Engine;
@@ -43,7 +44,17 @@ public:
     const ClusterProfile& profile() const { return m_profile; }
     EtcdKv* etcd() const { return m_kv; }
     PrefixMirror* backends() const { return m_mirror; }
+    // The primary load balancer's engine (the profile's first): the config the views show.
     EngineLink* engine() const { return m_engineLink; }
+    // Every load balancer with an engine, in the profile's order (the primary first).
+    struct Balancer
+    {
+        QString name;
+        EngineLink* link = nullptr; // Owned by the session.
+    };
+    const QList<Balancer>& balancers() const { return m_balancers; }
+    // Whether they all follow etcd and serve one set (after opened()).
+    BalancerFleet* fleet() const { return m_fleet; }
     UpstreamProber* prober() const { return m_prober; }
     const QList<NodeConnection*>& nodes() const { return m_nodes; }
     NodeConnection* node(const QString& name) const;
@@ -67,14 +78,19 @@ Q_SIGNALS:
     void logMessage(const QString& text, bool isError);
 
 private:
-    void connectEngine();
+    void connectEngines();
+    EngineLink* connectEmbedded(const BalancerProfile& lb);
+    void ensureAskpass();
+    SshTunnelOptions profileSshOptions() const;
     void connectNodes();
 
     ClusterProfile m_profile;
     EtcdKv* m_kv = nullptr;                 // Owned (child).
     PrefixMirror* m_mirror = nullptr;       // Owned (child).
     Engine* m_embeddedEngine = nullptr;     // Owned (child), when the profile runs the engine in the app.
-    EngineLink* m_engineLink = nullptr;     // Owned (child).
+    EngineLink* m_engineLink = nullptr;     // Owned (child): m_balancers' first.
+    QList<Balancer> m_balancers;            // Links owned (children).
+    BalancerFleet* m_fleet = nullptr;       // Owned (child).
     UpstreamProber* m_prober = nullptr;     // Owned (child).
     QList<NodeConnection*> m_nodes;         // Owned (children).
     NodeInventory* m_inventory = nullptr;   // Owned (child).

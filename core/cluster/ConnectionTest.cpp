@@ -4,7 +4,8 @@
 
 #include "NodeConnection.h"
 #include "ProfileValidation.h"
-#include "RemoteEngineLink.h"
+#include "EngineLink.h"
+#include "RemoteEngineLinks.h"
 #include "core/engine/EngineConfig.h"
 #include "core/etcd/EtcdConnect.h"
 
@@ -91,12 +92,16 @@ void ConnectionTest::start()
         const int i = add(u"node %1: Docker at %2"_s.arg(n.name, n.dockerEndpoint));
         starts << [this, i, n] { checkNode(i, n); };
     }
-    const BalancerProfile& lb = m_profile.balancer;
-    if (lb.engine == BalancerProfile::Engine::Embedded || !lb.engineStatusUrl.isEmpty()) {
+    for (const BalancerProfile& lb : std::as_const(m_profile.balancers)) {
+        if (lb.engine != BalancerProfile::Engine::Embedded && lb.engineStatusUrl.isEmpty())
+            continue;
+        const QString who = m_profile.balancers.size() > 1 ? lb.name + u": "_s : QString();
         const int i = add(lb.engine == BalancerProfile::Engine::Embedded
-                              ? u"engine config %1"_s.arg(lb.engineConfigFile)
-                              : u"engine %1"_s.arg(lb.engineStatusUrl));
-        starts << [this, i] { checkEngine(i); };
+                              ? u"%1engine config %2"_s.arg(who, lb.engineConfigFile)
+                          : lb.engineSsh.isEmpty()
+                              ? u"%1engine %2"_s.arg(who, lb.engineStatusUrl)
+                              : u"%1engine %2 through %3"_s.arg(who, lb.engineStatusUrl, lb.engineSsh));
+        starts << [this, i, lb] { checkEngine(i, lb); };
     }
     Q_EMIT checksListed();
     if (endpoints.isEmpty())
@@ -153,11 +158,8 @@ void ConnectionTest::checkNode(int index, const NodeProfile& node)
         return;
     }
     QObject* scope = begin(index);
-    SshTunnelOptions ssh = m_sshOptions;
-    if (!m_profile.sshConfigFile.isEmpty())
-        ssh.extraArgs << u"-F"_s << m_profile.sshConfigFile;
     // No askpass server: ssh runs in BatchMode, so a test never prompts.
-    auto* connection = new NodeConnection(node, ssh, scope);
+    auto* connection = new NodeConnection(node, sshOptions(), scope);
     connect(connection, &NodeConnection::stateChanged, scope,
             [this, index](NodeConnection::State state, const QString& detail) {
                 if (state == NodeConnection::State::Ready)
@@ -175,9 +177,16 @@ void ConnectionTest::checkNode(int index, const NodeProfile& node)
     connection->start();
 }
 
-void ConnectionTest::checkEngine(int index)
+SshTunnelOptions ConnectionTest::sshOptions() const
 {
-    const BalancerProfile& lb = m_profile.balancer;
+    SshTunnelOptions ssh = m_sshOptions;
+    if (!m_profile.sshConfigFile.isEmpty())
+        ssh.extraArgs << u"-F"_s << m_profile.sshConfigFile;
+    return ssh;
+}
+
+void ConnectionTest::checkEngine(int index, const BalancerProfile& lb)
+{
     if (lb.engine == BalancerProfile::Engine::Embedded) {
         if (Result<void> ok = profilecheck::engineConfigFile(lb.engineConfigFile); !ok) {
             complete(index, false, ok.error().message);
@@ -203,16 +212,18 @@ void ConnectionTest::checkEngine(int index)
             Qt::QueuedConnection);
         return;
     }
-    Result<void> valid = profilecheck::engineStatusUrl(lb.engineStatusUrl);
-    Result<HttpEndpoint> endpoint =
-        valid ? HttpEndpoint::parse(lb.engineStatusUrl.trimmed()) : Result<HttpEndpoint>(valid.error());
-    if (!endpoint) {
-        complete(index, false, endpoint.error().message);
+    if (const QStringList problems = profilecheck::balancers({lb}); !problems.isEmpty()) {
+        complete(index, false, problems.join(u"; "_s));
         return;
     }
     QObject* scope = begin(index);
     // Polls once within the deadline; the scope ends it after the answer.
-    auto* link = new RemoteEngineLink(*endpoint, m_timeout * 2, scope);
+    Result<EngineLink*> made = makeRemoteEngineLink(lb, sshOptions(), nullptr, m_timeout * 2, scope);
+    if (!made) {
+        complete(index, false, made.error().message);
+        return;
+    }
+    EngineLink* link = *made;
     connect(link, &EngineLink::updated, scope, [this, index, link] {
         complete(index, true,
                  u"%1, config %2, %3 reload(s)"_s.arg(link->describe(), link->configHash().left(12),

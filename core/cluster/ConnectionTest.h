@@ -68,7 +68,8 @@ private:
     void complete(int index, bool passed, const QString& detail);
     void checkEtcd(int index, const QString& endpoint);
     void checkNode(int index, const NodeProfile& node);
-    void checkEngine(int index);
+    void checkEngine(int index, const BalancerProfile& balancer);
+    SshTunnelOptions sshOptions() const; // the profile's -F file too
 
     ClusterProfile m_profile;
     QString m_password;

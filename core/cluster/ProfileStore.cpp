@@ -45,6 +45,13 @@ Result<ClusterProfile> ProfileStore::load(const QString& name) const
     const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
     if (!doc.isObject())
         return makeError(ErrorCode::Validation, u"not a profile (%1)"_s.arg(pe.errorString()), f.fileName());
+    const int version = ClusterProfile::formatVersionOf(doc.object());
+    if (version > ClusterProfile::FormatVersion)
+        return makeError(ErrorCode::Validation,
+                         u"written by a newer lbdeck (profile format %1; this one reads up to %2): "
+                         u"open it with that version"_s.arg(version)
+                             .arg(ClusterProfile::FormatVersion),
+                         f.fileName());
     ClusterProfile p = ClusterProfile::fromJson(doc.object());
     p.name = name;
     return p;
@@ -56,7 +63,17 @@ Result<void> ProfileStore::save(const ClusterProfile& profile) const
         return makeError(ErrorCode::InvalidArgument, u"a profile needs a name"_s);
     if (!QDir().mkpath(m_dir))
         return makeError(ErrorCode::Io, u"cannot create the directory"_s, m_dir);
-    QSaveFile f(pathOf(profile.name));
+    const QString path = pathOf(profile.name);
+    // The first save in the new format keeps the old file beside it, once: an older lbdeck that
+    // shares this directory can still be pointed at it, and nothing the migration dropped is lost.
+    if (QFile old(path); old.open(QIODevice::ReadOnly)) {
+        const int version = ClusterProfile::formatVersionOf(QJsonDocument::fromJson(old.readAll()).object());
+        const QString backup = path + u".v%1"_s.arg(version);
+        if (version < ClusterProfile::FormatVersion && !QFile::exists(backup) && !QFile::copy(path, backup))
+            return makeError(ErrorCode::Io, u"cannot keep a copy of the format-%1 profile"_s.arg(version),
+                             backup);
+    }
+    QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
         return makeError(ErrorCode::Io, f.errorString(), f.fileName());
     f.write(QJsonDocument(profile.toJson()).toJson(QJsonDocument::Indented));

@@ -203,6 +203,39 @@ Result<void> engineConfigFile(const QString& path)
     return tlsFile(path, u"engine config"_s);
 }
 
+QStringList balancers(const QList<BalancerProfile>& list)
+{
+    QStringList problems;
+    QSet<QString> names;
+    int embedded = 0;
+    for (const BalancerProfile& b : list) {
+        const QString who = b.name.isEmpty() ? u"a load balancer"_s : u"load balancer %1"_s.arg(b.name);
+        if (list.size() > 1 && b.name.trimmed().isEmpty())
+            problems << u"Every load balancer needs a name when there are several."_s;
+        else if (!b.name.isEmpty() && names.contains(b.name))
+            problems << u"Two load balancers are named \"%1\"."_s.arg(b.name);
+        names.insert(b.name);
+        if (b.engine == BalancerProfile::Engine::Embedded) {
+            if (++embedded == 2)
+                problems
+                    << u"Only one engine can run inside lbdeck; give %1 its lbdeck-engine's status URL."_s
+                           .arg(b.name);
+            continue;
+        }
+        if (Result<void> url = engineStatusUrl(b.engineStatusUrl); !url)
+            problems << u"%1: %2"_s.arg(who, url.error().message);
+        if (!b.engineSsh.trimmed().isEmpty()) {
+            if (Result<SshDestination> d = SshDestination::parse(b.engineSsh.trimmed()); !d)
+                problems << u"%1: %2"_s.arg(who, d.error().message);
+            else if (!b.engineStatusUrl.trimmed().startsWith(u"http://"_s))
+                problems
+                    << u"%1: through SSH the status URL must be http://HOST:PORT as the load balancer sees it."_s
+                           .arg(who);
+        }
+    }
+    return problems;
+}
+
 Result<void> nginxUrl(const QString& url)
 {
     if (url.trimmed().isEmpty())

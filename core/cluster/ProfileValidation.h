@@ -38,6 +38,11 @@ Result<void> engineConfigFile(const QString& path);
 // Empty, or the http(s)://host[:port] URL where traffic enters nginx.
 Result<void> nginxUrl(const QString& url);
 
+// Every load balancer: a unique, non-empty name each, at most one engine inside lbdeck, and each
+// remote engine's status URL (and its ssh:// destination, when tunnelled) as the link parses them.
+// Empty: fine; else one line per problem.
+QStringList balancers(const QList<BalancerProfile>& balancers);
+
 // What is wrong with one node row, field by field ("" where the field is valid).
 struct NodeProblems
 {

@@ -3,6 +3,7 @@
 #include "RemoteEngineLink.h"
 
 #include "core/http/HttpClient.h"
+#include "core/ssh/SshTunnel.h"
 
 #include <QDeadlineTimer>
 #include <QJsonDocument>
@@ -16,6 +17,7 @@ RemoteEngineLink::RemoteEngineLink(const HttpEndpoint& endpoint, std::chrono::mi
                                    QObject* parent)
     : EngineLink(parent)
     , m_http(new HttpClient(endpoint, this))
+    , m_remote(endpoint)
 {
     m_http->setMaxConnections(2);
     connect(&m_timer, &QTimer::timeout, this, &RemoteEngineLink::refresh);
@@ -23,13 +25,54 @@ RemoteEngineLink::RemoteEngineLink(const HttpEndpoint& endpoint, std::chrono::mi
     QMetaObject::invokeMethod(this, &RemoteEngineLink::refresh, Qt::QueuedConnection);
 }
 
+RemoteEngineLink::RemoteEngineLink(SshTunnel* tunnel, const HttpEndpoint& remote,
+                                   std::chrono::milliseconds interval, QObject* parent)
+    : RemoteEngineLink(tunnel->endpoint(), interval, parent)
+{
+    m_tunnel = tunnel;
+    m_tunnel->setParent(this);
+    m_remote = remote;
+}
+
 QString RemoteEngineLink::describe() const
 {
+    if (m_tunnel)
+        return u"lbdeck-engine at %1 through %2"_s.arg(m_remote.toString(),
+                                                       m_tunnel->destination().toString());
     return u"lbdeck-engine at %1"_s.arg(m_http->endpoint().toString());
+}
+
+// While the tunnel is not up, the link says why instead of a refused local socket; one that
+// failed (a refused host key that was approved since, an sshd that was down) is tried again.
+bool RemoteEngineLink::tunnelReady()
+{
+    if (!m_tunnel || m_tunnel->state() == SshTunnel::State::Ready)
+        return true;
+    // The first connection is not a failure yet (the tunnel has its own deadline).
+    const bool starting = m_tunnel->state() == SshTunnel::State::Connecting ||
+                          m_tunnel->state() == SshTunnel::State::CheckingHostKey;
+    if (starting && !isReachable() && lastError().isEmpty())
+        return false;
+    const QString state = SshTunnel::stateName(m_tunnel->state());
+    const QString error = m_tunnel->lastError().message;
+    setUnreachable(error.isEmpty() ? u"%1: SSH tunnel %2"_s.arg(describe(), state)
+                                   : u"%1: SSH tunnel %2: %3"_s.arg(describe(), state, error));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (m_tunnel->state() != SshTunnel::State::Failed) {
+        m_tunnelRetry = {};
+    } else if (!m_tunnelRetry.isValid()) {
+        m_tunnelRetry = now.addSecs(10);
+    } else if (now >= m_tunnelRetry) {
+        m_tunnelRetry = {};
+        m_tunnel->start();
+    }
+    return false;
 }
 
 void RemoteEngineLink::refresh()
 {
+    if (!tunnelReady())
+        return;
     if (isTrafficWanted())
         refreshTraffic();
     if (m_busy)

@@ -10,6 +10,7 @@
 namespace lbdeck {
 
 class HttpClient;
+class SshTunnel;
 
 // An lbdeck-engine reached over HTTP: polls GET /status, and GET /config when the hash moves.
 class RemoteEngineLink : public EngineLink
@@ -17,6 +18,10 @@ class RemoteEngineLink : public EngineLink
     Q_OBJECT
 public:
     RemoteEngineLink(const HttpEndpoint& endpoint, std::chrono::milliseconds interval,
+                     QObject* parent = nullptr);
+    // The status URL seen from the load balancer, reached through its sshd: the link owns the tunnel
+    // (started: its local socket is named) and says what the tunnel is doing while it is not up.
+    RemoteEngineLink(SshTunnel* tunnel, const HttpEndpoint& remote, std::chrono::milliseconds interval,
                      QObject* parent = nullptr);
     QString describe() const override;
     void refresh() override;
@@ -28,7 +33,12 @@ protected:
 private:
     void refreshTraffic();
 
-    HttpClient* m_http; // Owned (child).
+    bool tunnelReady();
+
+    HttpClient* m_http;            // Owned (child).
+    SshTunnel* m_tunnel = nullptr; // Owned (child), when reached through SSH.
+    HttpEndpoint m_remote;         // the status URL as the load balancer sees it
+    QDateTime m_tunnelRetry;       // when a failed tunnel is started again
     QTimer m_timer;
     bool m_busy = false;
     QString m_configHash;

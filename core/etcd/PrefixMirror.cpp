@@ -92,6 +92,8 @@ void PrefixMirror::applySnapshot(const KvSnapshot& snapshot, const QString& reas
     }
     m_entries = std::move(fresh);
     m_revision = snapshot.revision;
+    for (const KeyValue& kv : std::as_const(m_entries))
+        m_lastChangeRevision = qMax(m_lastChangeRevision, kv.modRevision);
     m_loaded = true;
     ++m_loads;
     qCDebug(lcEtcd) << "read" << m_entries.size() << "keys under" << m_prefix << "at revision" << m_revision
@@ -117,6 +119,7 @@ void PrefixMirror::applyEvents(const QList<WatchEvent>& events, qint64 revision)
 {
     QList<KvChange> changes;
     for (const WatchEvent& e : events) {
+        m_lastChangeRevision = qMax(m_lastChangeRevision, e.kv.modRevision);
         if (e.type == WatchEvent::Type::Put) {
             auto it = m_entries.find(e.kv.key);
             if (it == m_entries.end()) {

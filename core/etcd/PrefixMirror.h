@@ -45,6 +45,10 @@ public:
     const QByteArray& prefix() const { return m_prefix; }
     const QMap<QByteArray, KeyValue>& entries() const { return m_entries; }
     qint64 revision() const { return m_revision; }
+    // The newest revision at which a key under the prefix is known to have changed (a put's or a
+    // delete's own revision; at a read, the newest mod revision of what it holds). Unlike revision(),
+    // which follows the whole store, a reader that has seen this revision has seen every change.
+    qint64 lastChangeRevision() const { return m_lastChangeRevision; }
     bool isLoaded() const { return m_loaded; }
     State state() const { return m_state; }
     QString lastError() const { return m_lastError; }
@@ -67,6 +71,7 @@ private:
     QByteArray m_prefix;
     QMap<QByteArray, KeyValue> m_entries;
     qint64 m_revision = 0;
+    qint64 m_lastChangeRevision = 0;
     bool m_loaded = false;
     bool m_running = false;
     int m_loads = 0;

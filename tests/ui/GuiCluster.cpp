@@ -60,8 +60,8 @@ ClusterProfile GuiCluster::profile(const QString& name) const
     p.etcd.endpoints = {f.etcd.clientUrl()};
     p.nodes = {sshNode(u"node-b"_s, u"127.0.1.4"_s)};
     p.backends.image = testbed::DockerDaemon::backendImage();
-    p.balancer.engine = BalancerProfile::Engine::Embedded;
-    p.balancer.engineConfigFile = engineToml;
+    p.balancer().engine = BalancerProfile::Engine::Embedded;
+    p.balancer().engineConfigFile = engineToml;
     return p;
 }
 

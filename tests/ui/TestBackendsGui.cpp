@@ -123,8 +123,8 @@ void TestBackendsGui::unknownHostKeyShowsFingerprintAndNoWritesNothing()
 {
     const QString fresh = m_c.dir.filePath(u"fresh_known_hosts"_s);
     ClusterProfile p = m_c.profile(u"untrusted"_s);
-    p.balancer.engine = BalancerProfile::Engine::Remote; // no engine needed here
-    p.balancer.engineConfigFile.clear();
+    p.balancer().engine = BalancerProfile::Engine::Remote; // no engine needed here
+    p.balancer().engineConfigFile.clear();
     ClusterSession session(p);
     session.setSshOptions(m_c.sshOptions(fresh));
     MainWindow window;

@@ -121,8 +121,8 @@ ClusterProfile TestEventLog::profile(const QString& engineToml) const
     ClusterProfile p;
     p.name = u"events"_s;
     p.etcd.endpoints = {m_f.etcd.clientUrl()};
-    p.balancer.engine = BalancerProfile::Engine::Embedded;
-    p.balancer.engineConfigFile = engineToml;
+    p.balancer().engine = BalancerProfile::Engine::Embedded;
+    p.balancer().engineConfigFile = engineToml;
     return p;
 }
 

@@ -138,8 +138,8 @@ void TestMainWindow::seedBackendsAppearAndExportMatchesTheEngine()
     ClusterProfile profile;
     profile.name = u"seed"_s;
     profile.etcd.endpoints = {m_f.etcd.clientUrl()};
-    profile.balancer.engine = BalancerProfile::Engine::Embedded;
-    profile.balancer.engineConfigFile = engineToml;
+    profile.balancer().engine = BalancerProfile::Engine::Embedded;
+    profile.balancer().engineConfigFile = engineToml;
 
     ClusterSession session(profile);
     MainWindow window;

@@ -395,8 +395,8 @@ void TestProfileDialog::addedNodeStartsEmptyAndPlaceholdersAreNotSaved()
     QVERIFY(stored.ok());
     QCOMPARE(stored->nodes, (QList<NodeProfile>{{u"b"_s, u"127.0.0.1"_s, u"unix:///run/docker.sock"_s}}));
     // Optional fields left empty stay empty: their placeholders are not values.
-    QCOMPARE(stored->balancer.engineStatusUrl, QString());
-    QCOMPARE(stored->balancer.nginxUrl, QString());
+    QCOMPARE(stored->balancer().engineStatusUrl, QString());
+    QCOMPARE(stored->balancer().nginxUrl, QString());
     QCOMPARE(stored->etcd.tls.caFile, QString());
     QCOMPARE(stored->etcd.user, QString());
     const QByteArray json = QJsonDocument(stored->toJson()).toJson();
@@ -456,7 +456,7 @@ void TestProfileDialog::testConnectionOneLinePerEndpoint()
     p.etcd.endpoints = {etcd.clientUrl(), deadEtcd};
     p.nodes = {{u"b"_s, u"127.0.0.1"_s, u"unix://"_s + missingSocket},
                {u"c"_s, u"127.0.0.2"_s, u"unix://"_s + notASocket}};
-    p.balancer.engineStatusUrl = deadEngine;
+    p.balancer().engineStatusUrl = deadEngine;
     dialog.setProfile(p);
     auto* results = child<QListWidget>(&dialog, u"testResults"_s);
     QVERIFY(results);
@@ -543,8 +543,8 @@ void TestProfileDialog::testConnectionReadsTheEmbeddedEngineConfig()
     ClusterProfile p;
     p.name = u"embedded"_s;
     p.etcd.endpoints = {u"http://127.0.0.1:%1"_s.arg(freePort())};
-    p.balancer.engine = BalancerProfile::Engine::Embedded;
-    p.balancer.engineConfigFile = good;
+    p.balancer().engine = BalancerProfile::Engine::Embedded;
+    p.balancer().engineConfigFile = good;
     dialog.setProfile(p);
     auto* results = child<QListWidget>(&dialog, u"testResults"_s);
     QTest::mouseClick(child<QPushButton>(&dialog, u"testConnection"_s), Qt::LeftButton);

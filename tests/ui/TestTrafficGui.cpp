@@ -96,9 +96,9 @@ void TestTrafficGui::initTestCase()
     QVERIFY(m_engine.start(qEnvironmentVariable("LBDECK_BINARY_DIR") + u"/app/lbdeck-engine"_s,
                            {u"-c"_s, toml}, m_c.dir.filePath(u"engine.log"_s)));
     ClusterProfile p = m_c.profile(u"traffic"_s);
-    p.balancer.engine = BalancerProfile::Engine::Remote;
-    p.balancer.engineStatusUrl = u"http://127.0.0.1:%1"_s.arg(status);
-    p.balancer.nginxUrl = u"http://127.0.0.1:%1"_s.arg(m_c.f.balancer.port());
+    p.balancer().engine = BalancerProfile::Engine::Remote;
+    p.balancer().engineStatusUrl = u"http://127.0.0.1:%1"_s.arg(status);
+    p.balancer().nginxUrl = u"http://127.0.0.1:%1"_s.arg(m_c.f.balancer.port());
     m_session = std::make_unique<ClusterSession>(p);
     m_session->setSshOptions(m_c.sshOptions());
     m_window = std::make_unique<MainWindow>();

@@ -97,6 +97,11 @@ ProfileDialog::ProfileDialog(SecretStore* secrets, QWidget* parent)
     lbForm->addRow(tr("Engine &status URL:"), withError(m_engineUrl));
     lbForm->addRow(tr("Engine &config:"), withError(m_engineConfig));
     lbForm->addRow(tr("nginx &URL:"), withError(m_nginxUrl));
+    m_moreBalancers = new QLabel(lbBox);
+    m_moreBalancers->setObjectName(u"moreBalancers"_s);
+    m_moreBalancers->setWordWrap(true);
+    m_moreBalancers->hide();
+    lbForm->addRow(m_moreBalancers);
 
     m_error = new QLabel(this);
     m_error->setObjectName(u"profileError"_s);
@@ -175,7 +180,7 @@ void ProfileDialog::showProblem(QLineEdit* field, const Result<void>& check)
 bool ProfileDialog::revalidate()
 {
     const ClusterProfile p = profile();
-    const bool embedded = p.balancer.engine == BalancerProfile::Engine::Embedded;
+    const bool embedded = p.balancer().engine == BalancerProfile::Engine::Embedded;
     m_engineUrl->setEnabled(!embedded);
     m_engineConfig->setEnabled(embedded);
     const std::pair<QLineEdit*, Result<void>> checks[] = {
@@ -192,12 +197,27 @@ bool ProfileDialog::revalidate()
         {m_user, profilecheck::etcdUser(p.etcd.user, !m_password->text().isEmpty())},
         {m_prefix, profilecheck::prefix(m_prefix->text())},
         {m_image, profilecheck::image(p.backends.image)},
-        {m_engineUrl, embedded ? Result<void>() : profilecheck::engineStatusUrl(p.balancer.engineStatusUrl)},
+        {m_engineUrl,
+         embedded ? Result<void>() : profilecheck::engineStatusUrl(p.balancer().engineStatusUrl)},
         {m_engineConfig,
-         embedded ? profilecheck::engineConfigFile(p.balancer.engineConfigFile) : Result<void>()},
-        {m_nginxUrl, profilecheck::nginxUrl(p.balancer.nginxUrl)},
+         embedded ? profilecheck::engineConfigFile(p.balancer().engineConfigFile) : Result<void>()},
+        {m_nginxUrl, profilecheck::nginxUrl(p.balancer().nginxUrl)},
     };
-    bool valid = m_nodes->isValid();
+    // The fields above are the first load balancer; the others are kept, and checked with it.
+    QStringList others;
+    for (qsizetype i = 1; i < p.balancers.size(); ++i)
+        others << p.balancers[i].name;
+    const QStringList lbProblems = profilecheck::balancers(p.balancers);
+    QString more = others.isEmpty() ? QString()
+                                    : tr("This profile names %n more load balancer(s), kept as they are: %1.",
+                                         nullptr, int(others.size()))
+                                          .arg(others.join(u", "_s));
+    if (!lbProblems.isEmpty())
+        more += (more.isEmpty() ? QString() : u"\n"_s) + lbProblems.join(u"\n"_s);
+    m_moreBalancers->setText(more);
+    m_moreBalancers->setStyleSheet(lbProblems.isEmpty() ? QString() : u"color: #d32f2f"_s);
+    m_moreBalancers->setVisible(!more.isEmpty());
+    bool valid = m_nodes->isValid() && lbProblems.isEmpty();
     for (const auto& [field, check] : checks) {
         showProblem(field, check);
         valid = valid && check.ok();
@@ -221,10 +241,10 @@ void ProfileDialog::setProfile(const ClusterProfile& p)
     m_nodes->setNodes(p.nodes);
     m_image->setText(p.backends.image);
     m_containerPort->setValue(p.backends.containerPort);
-    m_engineMode->setCurrentIndex(p.balancer.engine == BalancerProfile::Engine::Embedded ? 1 : 0);
-    m_engineUrl->setText(p.balancer.engineStatusUrl);
-    m_engineConfig->setText(p.balancer.engineConfigFile);
-    m_nginxUrl->setText(p.balancer.nginxUrl);
+    m_engineMode->setCurrentIndex(p.balancer().engine == BalancerProfile::Engine::Embedded ? 1 : 0);
+    m_engineUrl->setText(p.balancer().engineStatusUrl);
+    m_engineConfig->setText(p.balancer().engineConfigFile);
+    m_nginxUrl->setText(p.balancer().nginxUrl);
     m_error->hide();
     revalidate();
 }
@@ -245,12 +265,12 @@ ClusterProfile ProfileDialog::profile() const
     p.nodes = m_nodes->nodes();
     p.backends.image = m_image->text().trimmed();
     p.backends.containerPort = m_containerPort->value();
-    p.balancer.engine = m_engineMode->currentData().toString() == u"embedded"_s
-                            ? BalancerProfile::Engine::Embedded
-                            : BalancerProfile::Engine::Remote;
-    p.balancer.engineStatusUrl = m_engineUrl->text().trimmed();
-    p.balancer.engineConfigFile = m_engineConfig->text().trimmed();
-    p.balancer.nginxUrl = m_nginxUrl->text().trimmed();
+    p.balancer().engine = m_engineMode->currentData().toString() == u"embedded"_s
+                              ? BalancerProfile::Engine::Embedded
+                              : BalancerProfile::Engine::Remote;
+    p.balancer().engineStatusUrl = m_engineUrl->text().trimmed();
+    p.balancer().engineConfigFile = m_engineConfig->text().trimmed();
+    p.balancer().nginxUrl = m_nginxUrl->text().trimmed();
     return p;
 }
 
@@ -310,7 +330,7 @@ void ProfileDialog::importEnvironment()
     ClusterProfile imported = ProfileStore::fromEnvironment();
     imported.name = m_name->text().isEmpty() ? imported.name : m_name->text();
     imported.prefix = m_prefix->text().toUtf8();
-    imported.balancer = profile().balancer;
+    imported.balancers = profile().balancers;
     setProfile(imported);
 }
 

@@ -67,6 +67,7 @@ private:
     QComboBox* m_engineMode;
     QLineEdit* m_engineUrl;
     QLineEdit* m_engineConfig;
+    QLabel* m_moreBalancers = nullptr; // the profile's other load balancers, kept as they are
     QLineEdit* m_nginxUrl;
     QLabel* m_error; // what saving failed on
     QPushButton* m_save;

@@ -38,8 +38,11 @@ void OverviewModel::setSession(ClusterSession* session)
         s.prober = session->prober();
         s.liveness = session->liveness();
         s.nodes = session->nodes();
-        const QString host = QUrl(session->profile().balancer.nginxUrl).host();
-        s.balancerName = host.isEmpty() ? tr("load balancer") : tr("load balancer %1").arg(host);
+        // The primary load balancer: its profile name (the seed's core-a), else where nginx listens.
+        const QString host = QUrl(session->profile().balancer().nginxUrl).host();
+        s.balancerName = !session->profile().balancer().name.isEmpty() ? session->profile().balancer().name
+                         : host.isEmpty()                               ? tr("load balancer")
+                                                                        : tr("load balancer %1").arg(host);
     }
     setSources(s);
 }

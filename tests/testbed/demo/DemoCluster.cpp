@@ -188,7 +188,9 @@ QString DemoCluster::writeProfile()
     const QString sshConfigFile = m_dir.filePath(u"ssh_config"_s);
     if (!writeFile(sshConfigFile, sshConfig) || !writeFile(knownHostsFile(), knownHosts))
         return u"cannot write the ssh config"_s;
+    const auto& lb = *m_nodes.front();
     const QJsonObject profile{
+        {u"formatVersion"_s, 2},
         {u"name"_s, u"demo"_s},
         {u"etcd"_s, QJsonObject{{u"endpoints"_s, QJsonArray{m_etcd.clientUrl()}}, {u"api"_s, u"auto"_s}}},
         {u"prefix"_s, u"/test/"_s},
@@ -197,10 +199,15 @@ QString DemoCluster::writeProfile()
         {u"backends"_s, QJsonObject{{u"image"_s, DockerDaemon::backendImage()},
                                     {u"containerPort"_s, 80},
                                     {u"namePattern"_s, u"apache-%1"_s}}},
-        {u"balancer"_s,
-         QJsonObject{{u"engine"_s, u"remote"_s},
-                     {u"engineStatusUrl"_s, u"http://127.0.0.1:%1"_s.arg(m_engineStatusPort)},
-                     {u"nginxUrl"_s, u"http://%1:%2"_s.arg(m_nodes.front()->address).arg(m_nginxPort)}}},
+        // core-a's engine answers on its own loopback only: reached through core-a's sshd, as
+        // an operator reaches a load balancer's engine.
+        {u"balancers"_s,
+         QJsonArray{QJsonObject{
+             {u"name"_s, lb.name},
+             {u"engine"_s, u"remote"_s},
+             {u"engineStatusUrl"_s, u"http://127.0.0.1:%1"_s.arg(m_engineStatusPort)},
+             {u"engineSsh"_s, u"ssh://%1@%2:%3"_s.arg(lb.ssh.user(), lb.address).arg(lb.ssh.port())},
+             {u"nginxUrl"_s, u"http://%1:%2"_s.arg(lb.address).arg(m_nginxPort)}}}},
     };
     return writeFile(profileFile(), QJsonDocument(profile).toJson()) ? QString()
                                                                      : u"cannot write the profile"_s;
