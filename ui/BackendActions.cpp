@@ -11,6 +11,7 @@
 #include "core/cluster/EngineLink.h"
 #include "core/cluster/NodeConnection.h"
 #include "core/cluster/NodeInventory.h"
+#include "core/cluster/NodeLoad.h"
 #include "core/cluster/Placement.h"
 #include "core/cluster/PlacementInputs.h"
 #include "core/cluster/StopImpact.h"
@@ -48,6 +49,7 @@ BackendActions::BackendActions(QTableView* backendsView, QWidget* window)
     : QObject(window)
     , m_view(backendsView)
     , m_window(window)
+    , m_load(new NodeLoad(this))
 {
     auto make = [this](const QString& text, const QString& name, const QKeySequence& shortcut,
                        const QString& tip) {
@@ -290,10 +292,19 @@ void BackendActions::startBackend()
     }
     const BackendDefaults& d = m_session->profile().backends;
     StartBackendDialog dialog(nodes, suggestPort(), d.image, d.namePattern, m_window);
-    // Automatic: placement's choice, with its reason, before anything starts.
-    const Result<PlacementChoice> placed =
-        choosePlacement(placementCandidates(m_session->nodes(), *m_session->inventory()));
-    dialog.setAutomatic(placed ? placed->node : QString(), placed ? placed->reason : placed.error().message);
+    // Automatic: placement's choice, with its reason, before anything starts; again when the load
+    // sample taken now (Docker's stats) comes in while the dialog is open.
+    const auto place = [this, &dialog] {
+        if (!m_session)
+            return;
+        const Result<PlacementChoice> placed = choosePlacement(
+            placementCandidates(m_session->nodes(), *m_session->inventory(), m_load->cpuByNode()));
+        dialog.setAutomatic(placed ? placed->node : QString(),
+                            placed ? placed->reason : placed.error().message);
+    };
+    place();
+    connect(m_load, &NodeLoad::sampled, &dialog, place);
+    m_load->refresh(m_session->nodes());
     if (dialog.exec() != QDialog::Accepted || dialog.port() == 0)
         return;
     NodeConnection* node = m_session->node(dialog.node());
@@ -307,6 +318,7 @@ void BackendActions::scaleTo()
 {
     if (!m_session || m_running || !m_queue.isEmpty())
         return;
+    m_load->refresh(m_session->nodes()); // most likely in by the time N is entered
     const NodeInventory& inventory = *m_session->inventory();
     const QMap<QString, QList<quint16>> running = runningBackends(inventory);
     int now = 0;
@@ -322,8 +334,9 @@ void BackendActions::scaleTo()
     const QAbstractItemModel* model = sourceOf(m_view->model());
     for (int r = 0; r < model->rowCount(); ++r)
         registered << quint16(model->index(r, 0).data(BackendsModel::PortRole).toInt());
-    const Result<ScalePlan> plan = planScale(placementCandidates(m_session->nodes(), inventory), running,
-                                             target, usedBackendPorts(inventory, registered), suggestPort());
+    const Result<ScalePlan> plan =
+        planScale(placementCandidates(m_session->nodes(), inventory, m_load->cpuByNode()), running, target,
+                  usedBackendPorts(inventory, registered), suggestPort());
     if (!plan) {
         dialogs::warning(m_window, tr("Scale to N"),
                          tr("Cannot scale to %1: %2").arg(target).arg(plan.error().message));

@@ -19,6 +19,7 @@ namespace lbdeck {
 class BackendOperation;
 class ClusterSession;
 class NodeConnection;
+class NodeLoad;
 
 // Start, Stop, Drain & stop, Restart, Replace, Remove and Resync, as actions with shortcuts, each
 // running as an operation with progress and Cancel in the status bar, its outcome in the event
@@ -76,6 +77,7 @@ private:
     QPointer<ClusterSession> m_session;
     QTableView* m_view; // Not owned.
     QWidget* m_window;  // Not owned.
+    NodeLoad* m_load;   // Owned (child): the CPU placement weighs, sampled when a dialog opens
     QAction* m_start;   // Owned (child of window).
     QAction* m_stop;
     QAction* m_drain;

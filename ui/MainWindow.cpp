@@ -5,6 +5,8 @@
 #include "BackendActions.h"
 #include "Dialogs.h"
 #include "HelpMenu.h"
+#include "NodeActions.h"
+#include "NodeMoveAction.h"
 #include "SecretStore.h"
 #include "core/cluster/BackendAddress.h"
 #include "core/cluster/ClusterEvents.h"
@@ -133,6 +135,13 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_nodesView, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
         showNodeDetail(index.siblingAtColumn(NodesModel::Node).data().toString());
     });
+    m_nodeActions = new NodeActions(m_nodesView, this);
+    connect(m_nodeActions, &NodeActions::logMessage, m_log, &EventLogModel::append);
+    m_nodesView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_nodesView->addActions(m_nodeActions->actions());
+    // Move its backends… for a node that stays unreachable (it adds itself to the view's menu).
+    connect(new NodeMoveAction(m_nodesView, this), &NodeMoveAction::logMessage, m_log,
+            &EventLogModel::append);
     // First: the cluster at a glance; a click there selects the row in its own tab.
     m_overview = new OverviewView(m_tabs);
     m_overview->setModel(m_overviewModel);
@@ -376,6 +385,9 @@ void MainWindow::setSession(ClusterSession* session)
         m_balancers->setFleet(m_session->fleet());
         m_backends->setSources(m_session->inventory(), m_session->engine(), m_session->prober());
         m_actions->setSession(m_session);
+        m_nodeActions->setSession(m_session);
+        if (auto* move = findChild<NodeMoveAction*>())
+            move->setSession(m_session);
         if (AskpassServer* askpass = m_session->askpass()) {
             connect(askpass, &AskpassServer::passwordRequested, this,
                     [this](const QString& prompt, AskpassReply* asked) {

@@ -14,6 +14,7 @@ namespace lbdeck {
 class BackendActions;
 class BackendsModel;
 class BalancersModel;
+class NodeActions;
 class NodeConnection;
 class NodesModel;
 class OverviewModel;
@@ -79,7 +80,8 @@ private:
     OverviewView* m_overview;                   // Owned (child).
     QTableView* m_nodesView;                    // Owned (child).
     BackendActions* m_actions;                  // Owned (child).
-    BalancersModel* m_balancers = nullptr; // Owned (child).
+    NodeActions* m_nodeActions = nullptr;       // Owned (child).
+    BalancersModel* m_balancers = nullptr;      // Owned (child).
     UpstreamsModel* m_upstreams;                // Owned (child).
     EventLogModel* m_log;                       // Owned (child).
     TabWidget* m_tabs;                          // Owned (child).

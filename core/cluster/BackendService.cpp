@@ -7,6 +7,7 @@
 #include "BackendAddress.h"
 #include "BackendOperation.h"
 #include "EngineLink.h"
+#include "FenceRecord.h"
 #include "ListenerProbe.h"
 #include "NodeConnection.h"
 #include "core/docker/DockerClient.h"
@@ -284,18 +285,23 @@ BackendOperation* BackendService::start(NodeConnection* node, quint16 port, cons
                     probe::untilAnswers(host, port, self->m_admissionTimeout, std::chrono::milliseconds(150),
                                         op, done);
                 });
+    const Result<QByteArray> fence = fenceKey(m_prefix, node->profile().name, name);
     op->addStep(u"Registering %1 = %2 in etcd"_s.arg(QString::fromUtf8(key), address),
-                [self, key, address, op](BackendOperation::Done done) {
+                [self, key, address, fence, op](BackendOperation::Done done) {
                     if (!self || !self->m_etcd)
                         return done(makeError(ErrorCode::Unavailable, u"not connected to etcd"_s));
                     // Create-only: a writer that registered the key since the check wins, and
                     // this start is rolled back instead of re-pointing its backend.
-                    self->m_etcd->putIf(key, address.toUtf8(), 0, op,
-                                        [self, key, done](const Result<qint64>& r) {
-                                            if (r && self)
-                                                Q_EMIT self->wroteKey(key, *r);
-                                            done(toVoid(r));
-                                        });
+                    self->m_etcd->putIf(
+                        key, address.toUtf8(), 0, op, [self, key, fence, op, done](const Result<qint64>& r) {
+                            if (r && self)
+                                Q_EMIT self->wroteKey(key, *r);
+                            // A backend started anew on purpose is no longer the fenced
+                            // leftover of an earlier move (see NodeEvacuation).
+                            if (r && self && self->m_etcd && fence)
+                                self->m_etcd->remove(*fence, self, [](const Result<qint64>&) {});
+                            done(toVoid(r));
+                        });
                 });
     op->begin();
     return op;

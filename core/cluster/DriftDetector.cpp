@@ -4,6 +4,7 @@
 
 #include "BackendAddress.h"
 #include "BackendService.h"
+#include "FenceRecord.h"
 #include "NodeConnection.h"
 #include "core/docker/DockerClient.h"
 #include "core/etcd/EtcdKv.h"
@@ -39,6 +40,9 @@ QString DriftItem::describe() const
                                                         published);
     case Kind::InterruptedStop:
         return u"stopping %1 on %2 was interrupted"_s.arg(container, node);
+    case Kind::Fenced:
+        return u"%1 on %2 is fenced: its backend was moved to %3 while %2 was unreachable, and lbdeck never "
+               u"registers it again"_s.arg(container, node, movedTo);
     }
     return QString();
 }
@@ -54,6 +58,7 @@ QList<DriftItem::Repair> DriftItem::repairs() const
         return container.isEmpty() ? QList<Repair>{Repair::Unregister}
                                    : QList<Repair>{Repair::Restart, Repair::Unregister};
     case Kind::InterruptedStop:
+    case Kind::Fenced:
         return {Repair::FinishStop};
     }
     return {};
@@ -69,6 +74,8 @@ QString DriftItem::repairDescription(Repair repair) const
     case Repair::Restart:
         return u"restart %1 on %2"_s.arg(container, node);
     case Repair::FinishStop:
+        if (kind == Kind::Fenced)
+            return u"stop and remove the fenced %1 on %2 (its logs go with it)"_s.arg(container, node);
         return u"finish the stop: stop and remove %1 on %2"_s.arg(container, node);
     }
     return QString();
@@ -95,6 +102,7 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
         QMap<QString, QString> nodeAddress;                // node -> publish address (nodes that answer)
         QStringList skippedNodes;                          // nodes that do not answer now
         QStringList skippedAddresses;
+        QList<QPair<FenceRecord, KeyValue>> fences; // record, and the key holding it
         int waiting = 0;
         std::optional<Error> error;
     };
@@ -110,11 +118,34 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
         QList<DriftItem> drift;
         QMap<QByteArray, QPair<QString, ContainerSummary>> running; // key -> (node, container)
         QMap<QPair<QString, QByteArray>, QString> present;          // (node, key) -> container, any state
+        QMap<QPair<QString, QString>, FenceRecord> fenced;          // (node, container) -> its record
+        for (const auto& [record, kv] : std::as_const(state->fences)) {
+            if (state->skippedNodes.contains(record.node) || !state->nodeAddress.contains(record.node))
+                continue; // judged once its node answers
+            bool there = false;
+            for (const ContainerSummary& c : state->containers.value(record.node))
+                there = there || c.names.value(0) == record.container;
+            if (there)
+                fenced.insert({record.node, record.container}, record);
+            else if (m_etcd) // the container is gone: nothing left to fence
+                m_etcd->removeIf(kv.key, kv.modRevision, this, [](const Result<qint64>&) {});
+        }
         for (auto it = state->containers.cbegin(); it != state->containers.cend(); ++it) {
             for (const ContainerSummary& c : it.value()) {
                 const QByteArray key = c.labels.value(QString::fromLatin1(BackendService::LabelKey)).toUtf8();
                 if (key.isEmpty())
                     continue;
+                if (const auto f = fenced.constFind({it.key(), c.names.value(0)}); f != fenced.cend()) {
+                    drift.append({DriftItem::Kind::Fenced,
+                                  it.key(),
+                                  f->container,
+                                  key,
+                                  {},
+                                  publishedAddress(c),
+                                  0,
+                                  f->movedTo()});
+                    continue; // never offered for Register, never counted as the key's container
+                }
                 present.insert({it.key(), key}, c.names.value(0));
                 if (c.state == u"running"_s)
                     running.insert(key, {it.key(), c});
@@ -132,7 +163,7 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
             if (state->skippedNodes.contains(e.node))
                 continue;
             if (!pointsAt(e.key, e.node) && present.contains({e.node, e.key})) {
-                drift.append({DriftItem::Kind::InterruptedStop, e.node, e.container, e.key, {}, {}, 0});
+                drift.append({DriftItem::Kind::InterruptedStop, e.node, e.container, e.key, {}, {}, 0, {}});
                 interrupted.append(e.key);
             } else {
                 (void)m_journal.remove(e);
@@ -145,10 +176,16 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
             const QString name = it->second.names.value(0);
             const auto kv = state->keys.constFind(it.key());
             if (kv == state->keys.cend())
-                drift.append({DriftItem::Kind::MissingKey, it->first, name, it.key(), {}, published, 0});
+                drift.append({DriftItem::Kind::MissingKey, it->first, name, it.key(), {}, published, 0, {}});
             else if (QString::fromUtf8(kv->first) != published)
-                drift.append({DriftItem::Kind::AddressMismatch, it->first, name, it.key(),
-                              QString::fromUtf8(kv->first), published, kv->second});
+                drift.append({DriftItem::Kind::AddressMismatch,
+                              it->first,
+                              name,
+                              it.key(),
+                              QString::fromUtf8(kv->first),
+                              published,
+                              kv->second,
+                              {}});
         }
         for (auto it = state->keys.cbegin(); it != state->keys.cend(); ++it) {
             if (running.contains(it.key()) || interrupted.contains(it.key()))
@@ -163,12 +200,14 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
                                   it.key(),
                                   QString::fromUtf8(it->first),
                                   {},
-                                  it->second});
+                                  it->second,
+                                  {}});
             }
         }
         callback(drift);
     };
-    state->waiting = 1 + int(nodes.size());
+    const Result<QByteArray> fences = fencePrefix(m_prefix);
+    state->waiting = 1 + int(nodes.size()) + (fences ? 1 : 0);
     m_etcd->getPrefix(m_prefix, context, [state, finish](const Result<KvSnapshot>& snap) {
         if (!snap)
             state->error = snap.error(); // an unreadable etcd is never "no keys"
@@ -177,6 +216,18 @@ void DriftDetector::resync(const QList<NodeConnection*>& nodes, QObject* context
                 state->keys.insert(kv.key, {kv.value, kv.modRevision});
         finish();
     });
+    if (fences) {
+        m_etcd->getPrefix(*fences, context, [state, finish](const Result<KvSnapshot>& snap) {
+            if (!snap && snap.error().code != ErrorCode::NotFound)
+                state->error = snap.error(); // unread fences would offer to register a fenced container
+            else if (snap)
+                for (const KeyValue& kv : snap->kvs) {
+                    if (const Result<FenceRecord> r = FenceRecord::fromJson(kv.value))
+                        state->fences.append({*r, kv});
+                }
+            finish();
+        });
+    }
     for (NodeConnection* node : nodes) {
         const QString name = node->profile().name;
         if (node->state() != NodeConnection::State::Ready || !node->docker()) {
@@ -251,6 +302,11 @@ void DriftDetector::fix(const DriftItem& item, DriftItem::Repair repair, NodeCon
                         return callback(removed.error());
                     if (self)
                         (void)self->m_journal.remove({item.node, item.container, item.key});
+                    if (self && self->m_etcd && item.kind == DriftItem::Kind::Fenced) {
+                        if (const Result<QByteArray> key =
+                                fenceKey(self->m_prefix, item.node, item.container))
+                            self->m_etcd->remove(*key, self, [](const Result<qint64>&) {});
+                    }
                     callback({});
                 });
         });

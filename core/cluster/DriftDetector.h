@@ -22,7 +22,8 @@ struct DriftItem
         MissingKey,      // a backend container runs, its key is not in etcd
         NotRunning,      // a key points at a backend on a managed node, no container runs for it
         AddressMismatch, // the key's address is not what the container publishes
-        InterruptedStop  // a stop was begun and not finished: the key is gone, the container is not
+        InterruptedStop, // a stop was begun and not finished: the key is gone, the container is not
+        Fenced // left on a node whose backends were moved while it was unreachable: never registered
     };
     // What can be done about it, each on its own; only those that fit the live state are offered.
     enum class Repair
@@ -39,6 +40,7 @@ struct DriftItem
     QString registered;     // the key's value, if any
     QString published;      // the container's address, if any
     qint64 modRevision = 0; // the key's, when it is in etcd
+    QString movedTo;        // Fenced: where its replacement runs ("core-b:8003")
     QString describe() const;
     QList<Repair> repairs() const;
     QString repairDescription(Repair repair) const;
@@ -49,6 +51,8 @@ struct DriftItem
 // One resync: every node's labelled containers (Docker list) against the backend prefix (etcd
 // range), plus the stops the journal says were never finished — only those whose live state shows
 // a half-done stop; a journal entry that no longer matches what Docker and etcd hold is dropped.
+// A container a fence record names (FenceRecord) is reported as Fenced, never as one to register;
+// a fence record whose container is gone from its node is dropped.
 // fix() applies one repair of one item, against the state the resync read (conditional writes).
 class DriftDetector : public QObject
 {

@@ -119,6 +119,15 @@ void NodeConnection::stop()
         setState(State::Idle, QString());
 }
 
+void NodeConnection::setCordoned(bool cordoned)
+{
+    if (m_node.cordoned == cordoned)
+        return;
+    m_node.cordoned = cordoned;
+    qCInfo(lcCluster) << "node" << m_node.name << (cordoned ? "cordoned" : "uncordoned");
+    Q_EMIT cordonedChanged(cordoned);
+}
+
 void NodeConnection::approveHostKey(bool approve)
 {
     if (m_tunnel)

@@ -39,6 +39,9 @@ public:
     void stop();
 
     const NodeProfile& profile() const { return m_node; }
+    // Cordoned: placement gives the node no new backend; the ones it runs stay. Takes effect in
+    // this session at once (saving it into the stored profile is the caller's: NodeCordon).
+    void setCordoned(bool cordoned);
     State state() const { return m_state; }
     // When the link entered its current state (a failed link says since when).
     const QDateTime& stateSince() const { return m_stateSince; }
@@ -53,6 +56,7 @@ public:
 Q_SIGNALS:
     void stateChanged(lbdeck::NodeConnection::State state, const QString& detail);
     void hostKeyUnknown(const QString& host, const QString& keyType, const QString& fingerprint);
+    void cordonedChanged(bool cordoned);
 
 private:
     void useEndpoint(const HttpEndpoint& endpoint);

@@ -31,7 +31,8 @@ QString backendsText(int n)
 
 QString cpuText(const std::optional<double>& cpu)
 {
-    return cpu ? u"%1 % CPU"_s.arg(*cpu, 0, 'f', 0) : u"CPU unknown"_s;
+    // An idle node says 0.3 %, not 0 %: a tenth where it matters.
+    return cpu ? u"%1 % CPU"_s.arg(*cpu, 0, 'f', *cpu < 10 ? 1 : 0) : u"CPU unknown"_s;
 }
 
 // Fewest backends, then least CPU (unknown counts as busy), then the name: a total order.

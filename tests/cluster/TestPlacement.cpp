@@ -65,7 +65,7 @@ void TestPlacement::leastLoadedBreaksTies()
         choosePlacement({node(u"core-b"_s, 1, 62.0), node(u"core-c"_s, 1, 4.0), node(u"core-d"_s, 3, 0.0)});
     QVERIFY(c);
     QCOMPARE(c->node, u"core-c"_s);
-    QCOMPARE(c->reason, u"core-c: 1 backend like core-b, and less loaded (4 % CPU against 62 % CPU)"_s);
+    QCOMPARE(c->reason, u"core-c: 1 backend like core-b, and less loaded (4.0 % CPU against 62 % CPU)"_s);
     // Unknown load counts as busy; a full tie goes by name.
     QCOMPARE(choosePlacement({node(u"core-c"_s, 1), node(u"core-b"_s, 1, 30.0)})->node, u"core-b"_s);
     QCOMPARE(choosePlacement({node(u"core-c"_s, 1, 5.0), node(u"core-b"_s, 1, 5.0)})->node, u"core-b"_s);

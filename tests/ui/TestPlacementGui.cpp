@@ -7,9 +7,12 @@
 #include "core/cluster/NodeConnection.h"
 #include "core/cluster/NodeInventory.h"
 #include "core/cluster/PlacementInputs.h"
+#include "core/cluster/ProfileStore.h"
 #include "ui/Dialogs.h"
 #include "ui/MainWindow.h"
 #include "ui/dialogs/StartBackendDialog.h"
+#include "ui/models/EventLogModel.h"
+#include "ui/models/OverviewModel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -20,9 +23,14 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTest>
 #include <QTimer>
+
+#include <functional>
 
 using namespace lbdeck;
 using namespace lbdeck::test;
@@ -37,11 +45,17 @@ private Q_SLOTS:
     void cleanupTestCase();
     void automaticPicksTheEmptierNodeAndSaysWhy();
     void scaleToFourEndsTwoAndTwo();
+    void aTieGoesToTheLessLoadedNode();
+    void cordonFromTheNodesView();
 
 private:
     bool waitIdle(int timeoutMs = 60000);
     QMap<QString, int> counts() const;
     void startOn(const QString& node, quint16 port);
+    // Opens Start backend…, waits until Automatic shows `wanted` (the dialog updates it when a load
+    // sample comes in) and the preview satisfies `until`, then cancels; the preview's last text.
+    QString automaticPreview(const QString& wanted, const std::function<bool(const QString&)>& until = {});
+    int cordonedBackends(const QString& node) const;
 
     GuiCluster m_c;
     DockerDaemon m_second; // node-c's own engine
@@ -76,6 +90,8 @@ void TestPlacementGui::initTestCase()
 
 void TestPlacementGui::cleanupTestCase()
 {
+    if (m_c.docker.isRunning())
+        m_c.docker.docker({u"rm"_s, u"-f"_s, u"placement-busy"_s});
     m_window.reset();
     m_session.reset();
 }
@@ -161,6 +177,132 @@ void TestPlacementGui::scaleToFourEndsTwoAndTwo()
                  dialogs::transcript().first().contains(u"start 2 (node-c:8003, node-c:8004); 2 → 4"_s),
              qPrintable(dialogs::transcript().join(u'\n')));
     QTRY_COMPARE_WITH_TIMEOUT(counts(), (QMap<QString, int>{{u"node-b"_s, 2}, {u"node-c"_s, 2}}), 20000);
+}
+
+QString TestPlacementGui::automaticPreview(const QString& wanted,
+                                           const std::function<bool(const QString&)>& until)
+{
+    QString preview;
+    bool done = false;
+    QTimer::singleShot(0, this, [&] {
+        auto* dialog = qobject_cast<StartBackendDialog*>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        auto* nodes = dialog->findChild<QComboBox*>(u"startNode"_s);
+        auto* label = dialog->findChild<QLabel*>(u"startPreview"_s);
+        const bool shown = QTest::qWaitFor(
+            [&] {
+                preview = label->text();
+                return dialog->isAutomatic() && nodes->currentText() == wanted && (!until || until(preview));
+            },
+            20000);
+        if (!shown)
+            qWarning() << "Automatic shows" << nodes->currentText() << "not" << wanted;
+        done = true;
+        dialog->reject();
+    });
+    m_window->findChild<QAction*>(u"actionStartBackend"_s)->trigger();
+    if (!QTest::qWaitFor([&] { return done; }, 30000))
+        qWarning() << "Start backend… did not open";
+    return preview;
+}
+
+int TestPlacementGui::cordonedBackends(const QString& node) const
+{
+    OverviewModel* overview = m_window->overviewModel();
+    overview->flush();
+    const QVariantList counts = overview->indexOfNode(node).data(OverviewModel::StateCountsRole).toList();
+    return counts.size() > int(OverviewModel::State::Cordoned)
+               ? counts.at(int(OverviewModel::State::Cordoned)).toInt()
+               : -1;
+}
+
+void TestPlacementGui::aTieGoesToTheLessLoadedNode()
+{
+    QCOMPARE(counts(), (QMap<QString, int>{{u"node-b"_s, 2}, {u"node-c"_s, 2}}));
+    // node-b spins two CPUs (until the end of the next test); without a load sample the tie would
+    // go to it, first by name.
+    QCOMPARE(m_c.docker.docker({u"run"_s, u"-d"_s, u"--name"_s, u"placement-busy"_s,
+                                DockerDaemon::backendImage(), u"/bin/busybox"_s, u"sh"_s, u"-c"_s,
+                                u"while :; do :; done & while :; do :; done"_s}),
+             QString());
+    static const QRegularExpression cpu(uR"(less loaded \(([0-9.]+) % CPU against ([0-9.]+) % CPU\))"_s);
+    // The dialog opens with the last sample (taken before node-b got busy) and updates itself
+    // when the one it asked for comes in.
+    const QString preview = automaticPreview(u"Automatic (node-c)"_s, [](const QString& text) {
+        const QRegularExpressionMatch m = cpu.match(text);
+        return m.hasMatch() && m.captured(2).toDouble() > 50.0;
+    });
+    // "node-c: 2 backends like node-b, and less loaded (0.2 % CPU against 104 % CPU)"
+    QVERIFY2(preview.contains(u"node-c: 2 backends like node-b, and less loaded ("_s), qPrintable(preview));
+    const QRegularExpressionMatch m = cpu.match(preview);
+    QVERIFY2(m.hasMatch(), qPrintable(preview));
+    QVERIFY2(m.captured(2).toDouble() > 50.0, qPrintable(preview));
+    QVERIFY2(m.captured(1).toDouble() < 5.0, qPrintable(preview));
+}
+
+void TestPlacementGui::cordonFromTheNodesView()
+{
+    const QString profile = m_session->profile().name;
+    QVERIFY(ProfileStore().save(m_session->profile()));
+    const auto stored = [profile](const QString& node) {
+        const Result<ClusterProfile> p = ProfileStore().load(profile);
+        for (const NodeProfile& n : p ? p->nodes : QList<NodeProfile>{})
+            if (n.name == node)
+                return n.cordoned;
+        return false;
+    };
+    auto* tabs = m_window->findChild<QTabWidget*>(u"tabs"_s);
+    auto* view = m_window->findChild<QTableView*>(u"nodesView"_s);
+    tabs->setCurrentWidget(view->parentWidget());
+    int row = -1;
+    for (int r = 0; r < view->model()->rowCount(); ++r)
+        if (view->model()->index(r, 0).data().toString() == u"node-c"_s)
+            row = r;
+    QVERIFY(row >= 0);
+    view->selectRow(row);
+    auto* cordon = m_window->findChild<QAction*>(u"actionCordonNode"_s);
+    QVERIFY(cordon);
+    QVERIFY(view->actions().contains(cordon)); // in the Nodes view's context menu
+    QVERIFY(cordon->isEnabled());
+    QVERIFY(cordon->isCheckable());
+    QVERIFY(!cordon->isChecked());
+    QCOMPARE(cordon->text(), u"&Cordon"_s);
+    QCOMPARE(cordonedBackends(u"node-c"_s), 0);
+
+    cordon->trigger();
+    QVERIFY(cordon->isChecked());
+    QCOMPARE(cordon->text(), u"Un&cordon"_s);
+    QVERIFY(m_session->node(u"node-c"_s)->profile().cordoned);
+    QVERIFY(stored(u"node-c"_s));
+    QVERIFY(!stored(u"node-b"_s));
+    const QString log = m_window->eventLog()->toText();
+    QVERIFY2(log.contains(u"Cordoned node-c: placement gives it no new backend; the 2 it runs stay"_s),
+             qPrintable(log));
+    QVERIFY2(!log.contains(u"for this session only"_s), qPrintable(log));
+    QVERIFY(m_window->overviewModel()->indexOfNode(u"node-c"_s).data(OverviewModel::CordonedRole).toBool());
+    QTRY_COMPARE_WITH_TIMEOUT(cordonedBackends(u"node-c"_s), 2, 5000); // both drawn in the cordoned colour
+    QCOMPARE(cordonedBackends(u"node-b"_s), 0);
+    QVERIFY(m_window->overviewModel()
+                ->indexOfNode(u"node-c"_s)
+                .data(OverviewModel::DetailRole)
+                .toString()
+                .contains(u"cordoned: takes no new backend"_s));
+    // node-c would win the tie (node-b still spins) but is never picked; the reason says why.
+    QString preview = automaticPreview(u"Automatic (node-b)"_s);
+    QVERIFY2(preview.contains(u"node-b: the only node that can take a backend — not node-c is cordoned"_s),
+             qPrintable(preview));
+
+    cordon->trigger();
+    QVERIFY(!cordon->isChecked());
+    QCOMPARE(cordon->text(), u"&Cordon"_s);
+    QVERIFY(!m_session->node(u"node-c"_s)->profile().cordoned);
+    QVERIFY(!stored(u"node-c"_s));
+    QVERIFY(!m_window->overviewModel()->indexOfNode(u"node-c"_s).data(OverviewModel::CordonedRole).toBool());
+    QTRY_COMPARE_WITH_TIMEOUT(cordonedBackends(u"node-c"_s), 0, 5000);
+    preview = automaticPreview(u"Automatic (node-c)"_s);
+    m_c.docker.docker({u"rm"_s, u"-f"_s, u"placement-busy"_s});
+    QVERIFY2(preview.contains(u"node-c: 2 backends like node-b, and less loaded"_s), qPrintable(preview));
+    QVERIFY2(!preview.contains(u"cordoned"_s), qPrintable(preview));
 }
 
 QTEST_MAIN(TestPlacementGui)

@@ -45,6 +45,7 @@ StartBackendDialog::StartBackendDialog(const QList<NodeChoice>& nodes, quint16 s
     for (const NodeChoice& n : nodes) {
         auto* item = new QStandardItem(n.ready ? n.name : tr("%1 — %2").arg(n.name, n.reason));
         item->setData(n.name, Qt::UserRole);
+        item->setData(n.ready, Qt::UserRole + 2);
         item->setToolTip(n.ready ? tr("Docker on %1 answers").arg(n.name) : n.reason);
         if (!n.ready)
             item->setFlags(item->flags() & ~(Qt::ItemIsEnabled | Qt::ItemIsSelectable));
@@ -105,17 +106,26 @@ void StartBackendDialog::setFixedPort(quint16 port, const QString& title)
 void StartBackendDialog::setAutomatic(const QString& node, const QString& reason)
 {
     auto* items = qobject_cast<QStandardItemModel*>(m_node->model());
-    auto* item =
-        new QStandardItem(node.isEmpty() ? tr("Automatic — %1").arg(reason) : tr("Automatic (%1)").arg(node));
+    // Called again when a newer load sample changes the choice: the one Automatic row, updated.
+    QStandardItem* item =
+        items->rowCount() > 0 && items->item(0)->data(Qt::UserRole + 1).toBool() ? items->item(0) : nullptr;
+    const bool first = !item;
+    const bool wasCurrent = !first && m_node->currentIndex() == 0;
+    if (first) {
+        item = new QStandardItem;
+        item->setData(true, Qt::UserRole + 1);
+        items->insertRow(0, item);
+    }
+    item->setText(node.isEmpty() ? tr("Automatic — %1").arg(reason) : tr("Automatic (%1)").arg(node));
     item->setData(node, Qt::UserRole);
-    item->setData(true, Qt::UserRole + 1);
     item->setToolTip(reason);
-    if (node.isEmpty())
-        item->setFlags(item->flags() & ~(Qt::ItemIsEnabled | Qt::ItemIsSelectable));
-    items->insertRow(0, item);
+    const Qt::ItemFlags usable = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    item->setFlags(node.isEmpty() ? item->flags() & ~usable : item->flags() | usable);
     m_automaticReason = reason;
-    if (!node.isEmpty())
+    if (!node.isEmpty() && (first || wasCurrent))
         m_node->setCurrentIndex(0);
+    else if (node.isEmpty() && wasCurrent) // the first node that answers, as when it opened
+        m_node->setCurrentIndex(m_node->findData(true, Qt::UserRole + 2));
     validate();
 }
 

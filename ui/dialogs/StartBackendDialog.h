@@ -34,6 +34,7 @@ public:
     void setFixedPort(quint16 port, const QString& title);
     // "Automatic" as the first node, selected: placement's choice and its reason, shown before
     // the start. An empty node: no node can take one (the reason says why), Automatic is disabled.
+    // Again: the choice updated in place (a newer load sample), the operator's own pick kept.
     void setAutomatic(const QString& node, const QString& reason);
     bool isAutomatic() const;
 

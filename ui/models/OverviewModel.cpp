@@ -41,8 +41,8 @@ void OverviewModel::setSession(ClusterSession* session)
         // The primary load balancer: its profile name (the seed's core-a), else where nginx listens.
         const QString host = QUrl(session->profile().balancer().nginxUrl).host();
         s.balancerName = !session->profile().balancer().name.isEmpty() ? session->profile().balancer().name
-                         : host.isEmpty()                               ? tr("load balancer")
-                                                                        : tr("load balancer %1").arg(host);
+                         : host.isEmpty()                              ? tr("load balancer")
+                                                                       : tr("load balancer %1").arg(host);
     }
     setSources(s);
 }
@@ -114,12 +114,14 @@ void OverviewModel::setSources(const Sources& s)
         });
     }
     for (NodeConnection* n : s.nodes) {
-        connect(n, &NodeConnection::stateChanged, this, [this, name = n->profile().name] {
+        const auto nodeChanged = [this, name = n->profile().name] {
             const QModelIndex node = indexOfNode(name);
             if (node.isValid())
                 Q_EMIT dataChanged(node, node);
             markAllDirty();
-        });
+        };
+        connect(n, &NodeConnection::stateChanged, this, nodeChanged);
+        connect(n, &NodeConnection::cordonedChanged, this, nodeChanged); // its backends' colour too
     }
     if (m_engine) {
         connect(m_engine, &EngineLink::updated, this, [this] {
@@ -287,6 +289,10 @@ std::optional<OverviewModel::Backend> OverviewModel::compute(const QByteArray& k
         b.state = State::Drift;
     else if (b.health == Health::Down)
         b.state = State::Down;
+    else if (std::any_of(m_groups.cbegin(), m_groups.cend(), [&](const Group& g) {
+                 return g.name == b.node && g.node && g.node->profile().cordoned;
+             }))
+        b.state = State::Cordoned;
     else if (b.registered && m_engineReachable && !b.live)
         b.state = State::NotLive;
     else if (b.live || (b.health == Health::Up && !m_engine))

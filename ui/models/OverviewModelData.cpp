@@ -85,7 +85,7 @@ QVariant OverviewModel::groupData(const Group& g, int role) const
         if (g.kind == Kind::LoadBalancer)
             return QVariant::fromValue(!m_engine ? State::Unknown : engineUp ? State::Ok : State::Down);
         for (int s = 0; s < int(State::Count); ++s) {
-            if (g.counts.at(s) > 0)
+            if (g.counts.at(s) > 0 || (s == int(State::Cordoned) && g.node && g.node->profile().cordoned))
                 return QVariant::fromValue(State(s));
         }
         return QVariant::fromValue(State::Unknown);
@@ -103,6 +103,9 @@ QVariant OverviewModel::groupData(const Group& g, int role) const
         if (g.kind == Kind::Elsewhere)
             return tr("Backends whose address is on no node of this profile: nginx may serve them, "
                       "lbdeck does not run them");
+        if (g.node && g.node->profile().cordoned)
+            return tr("%1 — %2\n%3\ncordoned: takes no new backend; the ones it runs stay")
+                .arg(g.name, g.node->profile().dockerEndpoint, g.node->detail());
         if (g.node)
             return u"%1 — %2\n%3"_s.arg(g.name, g.node->profile().dockerEndpoint, g.node->detail());
         return g.name;
