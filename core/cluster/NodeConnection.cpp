@@ -18,7 +18,10 @@ NodeConnection::NodeConnection(const NodeProfile& node, SshTunnelOptions sshOpti
     : QObject(parent)
     , m_node(node)
     , m_sshOptions(std::move(sshOptions))
-{}
+{
+    m_health.setInterval(2000);
+    connect(&m_health, &QTimer::timeout, this, &NodeConnection::probe);
+}
 
 NodeConnection::~NodeConnection()
 {
@@ -98,18 +101,57 @@ void NodeConnection::start()
 void NodeConnection::useEndpoint(const HttpEndpoint& endpoint)
 {
     m_docker = new DockerClient(endpoint, this);
+    m_misses = 0;
+    m_health.start();
+    readVersion();
+}
+
+void NodeConnection::readVersion()
+{
+    m_probing = true;
     m_docker->version(this, [this](const Result<DockerVersion>& v) {
+        m_probing = false;
         if (!v) {
-            setState(State::Failed, u"node %1: %2"_s.arg(m_node.name, v.error().toString()));
+            if (m_state != State::Failed)
+                setState(State::Failed, u"node %1: %2"_s.arg(m_node.name, v.error().toString()));
             return;
         }
         m_version = *v;
+        m_misses = 0;
         setState(State::Ready, u"Docker %1%2"_s.arg(v->version, m_tunnel ? u" over SSH"_s : QString()));
+    });
+}
+
+// The liveness of a link that is up: nothing else notices a dockerd that stopped or froze (an
+// idle keep-alive connection says nothing), and a node that never answered is tried again.
+void NodeConnection::probe()
+{
+    if (!m_docker || m_probing)
+        return;
+    // Through SSH the tunnel reports its own outages and reconnects.
+    if (m_tunnel && m_tunnel->state() != SshTunnel::State::Ready)
+        return;
+    if (m_state != State::Ready) {
+        readVersion(); // answers again: Ready, with the version it runs now
+        return;
+    }
+    m_probing = true;
+    m_docker->ping(this, [this](const Result<void>& r) {
+        m_probing = false;
+        if (r) {
+            m_misses = 0;
+            return;
+        }
+        if (++m_misses >= 2 && m_state == State::Ready)
+            setState(State::Failed,
+                     u"node %1: Docker stopped answering: %2"_s.arg(m_node.name, r.error().toString()));
     });
 }
 
 void NodeConnection::stop()
 {
+    m_health.stop();
+    m_probing = false;
     delete std::exchange(m_docker, nullptr);
     if (m_tunnel) {
         m_tunnel->stop();

@@ -9,6 +9,7 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QTimer>
 
 namespace lbdeck {
 
@@ -52,6 +53,10 @@ public:
     const DockerVersion& dockerVersion() const { return m_version; }
     // Answers a hostKeyUnknown() question (ssh:// only).
     void approveHostKey(bool approve);
+    // While started, Docker is pinged this often: two misses in a row make a Ready node Failed
+    // (a stopped or frozen dockerd), and the first answer after that makes it Ready again, with
+    // the same client; a node that failed to connect keeps being tried. Default 2 s.
+    void setHealthInterval(std::chrono::milliseconds interval) { m_health.setInterval(interval); }
 
 Q_SIGNALS:
     void stateChanged(lbdeck::NodeConnection::State state, const QString& detail);
@@ -61,6 +66,8 @@ Q_SIGNALS:
 private:
     void useEndpoint(const HttpEndpoint& endpoint);
     void setState(State state, const QString& detail);
+    void probe();
+    void readVersion();
 
     NodeProfile m_node;
     SshTunnelOptions m_sshOptions;
@@ -71,6 +78,9 @@ private:
     State m_state = State::Idle;
     QDateTime m_stateSince = QDateTime::currentDateTimeUtc();
     QString m_detail;
+    QTimer m_health;
+    bool m_probing = false;
+    int m_misses = 0;
 };
 
 } // namespace lbdeck

@@ -229,7 +229,9 @@ void DockerClient::negotiate(QObject* context, Callback<QString> callback)
 
 void DockerClient::ping(QObject* context, Callback<void> callback)
 {
-    expectNothing(Call("GET", "/_ping").unversioned(), {200}, context, std::move(callback));
+    // A frozen daemon must not look alive for the client's whole timeout.
+    expectNothing(Call("GET", "/_ping").unversioned().withTimeout(std::chrono::seconds(5)), {200}, context,
+                  std::move(callback));
 }
 
 void DockerClient::version(QObject* context, Callback<DockerVersion> callback)

@@ -69,6 +69,12 @@ DockerDaemon::~DockerDaemon()
     stop();
 }
 
+qint64 DockerDaemon::daemonPid() const
+{
+    QFile f(m_dir.path() + u"/docker.pid"_s);
+    return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().toLongLong() : 0;
+}
+
 QString DockerDaemon::start()
 {
     if (!isRoot())

@@ -20,6 +20,8 @@ public:
     QString start();
     void stop();
     bool isRunning() const { return m_process.isRunning(); }
+    // dockerd's own PID (from its pid file; the process started is the unshare around it), 0 if none.
+    qint64 daemonPid() const;
 
     QString socketPath() const { return m_dir.path() + QStringLiteral("/docker.sock"); }
     QString host() const { return QStringLiteral("unix://") + socketPath(); }
