@@ -13,8 +13,10 @@
 #include "tests/testbed/TestProcess.h"
 #include "ui/MainWindow.h"
 #include "ui/models/BalancersModel.h"
+#include "ui/models/OverviewModel.h"
 #include "ui/views/BalancersPanel.h"
 
+#include <QAbstractItemModelTester>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QStandardPaths>
@@ -52,6 +54,11 @@ private:
         return m_f.etcd.etcdctl({u"del"_s, QString::fromUtf8(key)});
     }
     const BalancerState& state(int i) const { return m_session->fleet()->states().at(i); }
+    // Load balancer i's box in the Overview.
+    OverviewModel::State drawn(int i) const
+    {
+        return m_overview->index(i, 0).data(OverviewModel::StateRole).value<OverviewModel::State>();
+    }
     QString row(int i) const // the window's row for load balancer i, as shown
     {
         QStringList cells;
@@ -72,6 +79,8 @@ private:
     std::unique_ptr<ClusterSession> m_session;
     std::unique_ptr<MainWindow> m_window;
     BalancersModel* m_model = nullptr;
+    OverviewModel* m_overview = nullptr;
+    std::unique_ptr<QAbstractItemModelTester> m_overviewTester;
 };
 
 QString TestBalancersGui::writeToml(const QString& name, const QString& etcd, const NginxServer& nginx,
@@ -158,6 +167,10 @@ void TestBalancersGui::initTestCase()
     m_window = std::make_unique<MainWindow>();
     m_window->setSession(m_session.get());
     m_window->show();
+    m_overview = m_window->findChild<OverviewModel*>();
+    QVERIFY(m_overview);
+    m_overviewTester = std::make_unique<QAbstractItemModelTester>(
+        m_overview, QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_session->open();
     QTRY_VERIFY_WITH_TIMEOUT(m_session->fleet(), 10000);
     m_model = m_window->findChild<BalancersModel*>();
@@ -167,6 +180,7 @@ void TestBalancersGui::initTestCase()
 
 void TestBalancersGui::cleanupTestCase()
 {
+    m_overviewTester.reset();
     m_window.reset();
     m_session.reset();
     m_engineA.stop();
@@ -191,6 +205,16 @@ void TestBalancersGui::bothServeOneSet()
     QCOMPARE(m_model->index(1, BalancersModel::Name).data().toString(), u"core-b"_s);
     QCOMPARE(m_model->index(1, BalancersModel::Revision).data().toLongLong(), state(0).revision);
     QCOMPARE(m_model->index(1, BalancersModel::State).data().toString(), u"in sync"_s);
+    // The Overview draws both, each as its own engine says.
+    for (int i = 0; i < 2; ++i) {
+        const QModelIndex box = m_overview->index(i, 0);
+        QCOMPARE(box.data(OverviewModel::KindRole).value<OverviewModel::Kind>(),
+                 OverviewModel::Kind::LoadBalancer);
+        QCOMPARE(box.data(OverviewModel::NameRole).toString(), i == 0 ? u"core-a"_s : u"core-b"_s);
+        QTRY_COMPARE(drawn(i), OverviewModel::State::Ok);
+    }
+    QVERIFY2(m_overview->index(1, 0).data(OverviewModel::DetailRole).toString().contains(u"through ssh://"_s),
+             qPrintable(m_overview->index(1, 0).data(OverviewModel::DetailRole).toString()));
 }
 
 void TestBalancersGui::lagsWhileItsEtcdLinkIsCut()
@@ -205,6 +229,10 @@ void TestBalancersGui::lagsWhileItsEtcdLinkIsCut()
     QVERIFY2(m_model->index(1, BalancersModel::State).data(BalancersModel::FlaggedRole).toBool(),
              qPrintable(row(1)));
     QCOMPARE(m_model->index(1, BalancersModel::State).data().toString(), u"lagging"_s);
+    QTRY_COMPARE(drawn(1), OverviewModel::State::Stale);
+    QVERIFY2(m_overview->index(1, 0).data(OverviewModel::DetailRole).toString().contains(u"lagging: "_s),
+             qPrintable(m_overview->index(1, 0).data(OverviewModel::DetailRole).toString()));
+    QCOMPARE(drawn(0), OverviewModel::State::Ok);
     QTRY_COMPARE_WITH_TIMEOUT(state(0).servers, 4, 5000);
     QCOMPARE(state(0).health, BalancerState::Health::InSync);
     QCOMPARE(state(1).servers, 3);
@@ -234,6 +262,7 @@ void TestBalancersGui::disagreesWhenItKeepsAnOlderSet()
     QVERIFY2(state(1).servers >= 2, qPrintable(row(1)));
     QVERIFY2(state(1).detail.contains(u"core-a serves 1"_s), qPrintable(state(1).detail));
     QCOMPARE(m_model->index(0, BalancersModel::State).data().toString(), u"disagrees"_s);
+    QTRY_COMPARE(drawn(0), OverviewModel::State::Drift);
     QVERIFY(!m_session->fleet()->allInSync());
 
     // Two servers again: both serve them, the flags clear.
@@ -255,6 +284,8 @@ void TestBalancersGui::unreachableIsNotLagging()
         QCOMPARE(state(1).health, BalancerState::Health::Unreachable);
     }
     QCOMPARE(m_model->index(1, BalancersModel::State).data().toString(), u"unreachable"_s);
+    QTRY_COMPARE(drawn(1), OverviewModel::State::Down);
+    QCOMPARE(drawn(0), OverviewModel::State::Ok);
     QCOMPARE(state(0).health, BalancerState::Health::InSync);
     QVERIFY2(m_session->fleet()->summary().contains(u"core-b unreachable"_s),
              qPrintable(m_session->fleet()->summary()));

@@ -3,6 +3,7 @@
 #include "OverviewModel.h"
 
 #include "core/cluster/BackendAddress.h"
+#include "core/cluster/BalancerFleet.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/EngineLink.h"
 #include "core/cluster/NodeConnection.h"
@@ -38,6 +39,9 @@ void OverviewModel::setSession(ClusterSession* session)
         s.prober = session->prober();
         s.liveness = session->liveness();
         s.nodes = session->nodes();
+        for (const ClusterSession::Balancer& b : session->balancers())
+            s.balancers.append({b.name, b.link});
+        s.fleet = session->fleet();
         // The primary load balancer: its profile name (the seed's core-a), else where nginx listens.
         const QString host = QUrl(session->profile().balancer().nginxUrl).host();
         s.balancerName = !session->profile().balancer().name.isEmpty() ? session->profile().balancer().name
@@ -50,9 +54,13 @@ void OverviewModel::setSession(ClusterSession* session)
 void OverviewModel::setSources(const Sources& s)
 {
     for (QObject* o :
-         std::initializer_list<QObject*>{m_mirror, m_inventory, m_engine, m_prober, m_liveness}) {
+         std::initializer_list<QObject*>{m_mirror, m_inventory, m_engine, m_prober, m_liveness, m_fleet}) {
         if (o)
             o->disconnect(this);
+    }
+    for (const Group& g : std::as_const(m_groups)) {
+        if (g.link)
+            g.link->disconnect(this);
     }
     const bool wantTraffic = m_trafficHeld;
     setTrafficWanted(false); // the old engine's hold
@@ -61,6 +69,7 @@ void OverviewModel::setSources(const Sources& s)
     m_engine = s.engine;
     m_prober = s.prober;
     m_liveness = s.liveness;
+    m_fleet = s.fleet;
     m_prefix = s.backends ? s.backends->prefix() : QByteArray();
 
     // A new cluster: the one reset this model makes.
@@ -73,11 +82,22 @@ void OverviewModel::setSources(const Sources& s)
     m_accepted.clear();
     m_rates.clear();
     m_engineReachable = false;
-    Group lb;
-    lb.kind = Kind::LoadBalancer;
-    lb.name = s.balancerName.isEmpty() ? tr("load balancer") : s.balancerName;
-    m_groups.append(lb);
-    m_balancers = 1;
+    if (s.balancers.isEmpty()) {
+        Group lb;
+        lb.kind = Kind::LoadBalancer;
+        lb.name = s.balancerName.isEmpty() ? tr("load balancer") : s.balancerName;
+        lb.link = s.engine;
+        m_groups.append(lb);
+    }
+    for (qsizetype i = 0; i < s.balancers.size(); ++i) {
+        Group lb;
+        lb.kind = Kind::LoadBalancer;
+        lb.name = s.balancers[i].name;
+        lb.link = s.balancers[i].link;
+        lb.balancer = int(i);
+        m_groups.append(lb);
+    }
+    m_balancers = int(m_groups.size());
     for (NodeConnection* n : s.nodes) {
         Group g;
         g.kind = Kind::Node;
@@ -139,6 +159,17 @@ void OverviewModel::setSources(const Sources& s)
                 markAddressDirty(a);
         });
     }
+    // Every other load balancer's box follows its own engine, and the fleet's verdict.
+    for (int i = 0; i < m_balancers; ++i) {
+        EngineLink* link = m_groups[i].link;
+        if (!link || link == m_engine)
+            continue;
+        connect(link, &EngineLink::reachabilityChanged, this,
+                [this, i] { Q_EMIT dataChanged(index(i, 0), index(i, 0)); });
+    }
+    if (m_fleet && m_balancers > 0)
+        connect(m_fleet, &BalancerFleet::changed, this,
+                [this] { Q_EMIT dataChanged(index(0, 0), index(m_balancers - 1, 0)); });
     if (m_prober)
         connect(m_prober, &UpstreamProber::probed, this, &OverviewModel::markAddressDirty);
     if (m_liveness)

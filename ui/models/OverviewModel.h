@@ -11,6 +11,7 @@
 
 namespace lbdeck {
 
+class BalancerFleet;
 class ClusterSession;
 class EngineLink;
 class EtcdLiveness;
@@ -91,7 +92,16 @@ public:
         UpstreamProber* prober = nullptr;
         EtcdLiveness* liveness = nullptr;
         QList<NodeConnection*> nodes;
-        QString balancerName; // the load balancer's box
+        QString balancerName; // the load balancer's box, when `balancers` is empty
+        // Several load balancers: a box each (engine: the first's, whose servers the lines show),
+        // coloured by the fleet's verdict (lagging, disagreeing, unreachable).
+        struct Balancer
+        {
+            QString name;
+            EngineLink* link = nullptr;
+        };
+        QList<Balancer> balancers;
+        BalancerFleet* fleet = nullptr;
     };
 
     explicit OverviewModel(QObject* parent = nullptr);
@@ -144,7 +154,9 @@ private:
         Kind kind = Kind::Node;
         QString name;
         QPointer<NodeConnection> node;
-        QList<Backend> children; // sorted by key
+        QPointer<EngineLink> link; // a load balancer's engine
+        int balancer = -1;         // a load balancer's place in the fleet
+        QList<Backend> children;   // sorted by key
         // Kept as rows come, change and go (never a pass over 10,000 rows per change).
         QList<int> counts = QList<int>(int(State::Count), 0);
         int live = 0;
@@ -176,6 +188,7 @@ private:
     QPointer<PrefixMirror> m_mirror;
     QPointer<NodeInventory> m_inventory;
     QPointer<EngineLink> m_engine;
+    QPointer<BalancerFleet> m_fleet;
     QPointer<UpstreamProber> m_prober;
     QPointer<EtcdLiveness> m_liveness;
     QByteArray m_prefix;

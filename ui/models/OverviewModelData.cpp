@@ -3,6 +3,7 @@
 // What each row of the Overview says: the roles of a load balancer, a node and a backend.
 #include "OverviewModel.h"
 
+#include "core/cluster/BalancerFleet.h"
 #include "core/cluster/EngineLink.h"
 #include "core/cluster/NodeConnection.h"
 #include "core/etcd/EtcdLiveness.h"
@@ -53,7 +54,12 @@ QString OverviewModel::stateText(State state)
 
 QVariant OverviewModel::groupData(const Group& g, int role) const
 {
-    const bool engineUp = m_engine && m_engine->isReachable();
+    const EngineLink* engine = g.kind == Kind::LoadBalancer ? g.link.data() : m_engine.data();
+    const bool engineUp = engine && engine->isReachable();
+    // Several load balancers: the fleet's verdict on this one (lagging, disagreeing, unreachable).
+    const BalancerState* verdict = m_fleet && g.balancer >= 0 && g.balancer < m_fleet->size()
+                                       ? &m_fleet->states().at(g.balancer)
+                                       : nullptr;
     const bool nodeUp = g.node && g.node->state() == NodeConnection::State::Ready;
     switch (role) {
     case Qt::DisplayRole:
@@ -65,6 +71,8 @@ QVariant OverviewModel::groupData(const Group& g, int role) const
     case RequestsPerSecondRole: {
         if (g.kind != Kind::LoadBalancer)
             return g.rps();
+        if (g.balancer > 0) // the traffic counted is the first load balancer's
+            return -1.0;
         double all = -1; // what nginx sends on, to every group
         for (const Group& other : m_groups) {
             if (other.rps() >= 0)
@@ -82,8 +90,13 @@ QVariant OverviewModel::groupData(const Group& g, int role) const
     case RunningRole:
         return g.kind == Kind::LoadBalancer ? engineUp : g.kind == Kind::Node ? nodeUp : true;
     case StateRole: {
-        if (g.kind == Kind::LoadBalancer)
-            return QVariant::fromValue(!m_engine ? State::Unknown : engineUp ? State::Ok : State::Down);
+        if (g.kind == Kind::LoadBalancer) {
+            if (verdict && verdict->health == BalancerState::Health::Lagging)
+                return QVariant::fromValue(State::Stale);
+            if (verdict && verdict->health == BalancerState::Health::Disagreeing)
+                return QVariant::fromValue(State::Drift);
+            return QVariant::fromValue(!engine ? State::Unknown : engineUp ? State::Ok : State::Down);
+        }
         for (int s = 0; s < int(State::Count); ++s) {
             if (g.counts.at(s) > 0 || (s == int(State::Cordoned) && g.node && g.node->profile().cordoned))
                 return QVariant::fromValue(State(s));
@@ -93,12 +106,15 @@ QVariant OverviewModel::groupData(const Group& g, int role) const
     case DetailRole:
     case Qt::ToolTipRole:
         if (g.kind == Kind::LoadBalancer) {
-            if (!m_engine)
+            if (!engine)
                 return tr("nginx; no engine configured");
-            return engineUp ? tr("nginx and %1: config %2, %3 reloads")
-                                  .arg(m_engine->describe(), m_engine->configHash())
-                                  .arg(m_engine->reloads())
-                            : tr("%1 unreachable: %2").arg(m_engine->describe(), m_engine->lastError());
+            QString text = engineUp ? tr("nginx and %1: config %2, %3 reloads")
+                                          .arg(engine->describe(), engine->configHash())
+                                          .arg(engine->reloads())
+                                    : tr("%1 unreachable: %2").arg(engine->describe(), engine->lastError());
+            if (verdict && !verdict->detail.isEmpty())
+                text += u"\n"_s + BalancerFleet::healthName(verdict->health) + u": "_s + verdict->detail;
+            return text;
         }
         if (g.kind == Kind::Elsewhere)
             return tr("Backends whose address is on no node of this profile: nginx may serve them, "
