@@ -35,7 +35,8 @@ Verbs:
   template   print the built-in nginx template (a starting point for your own)
   register   keep this node's labelled containers (io.lbdeck.key = io.lbdeck.address) in etcd on
              one lease: lbdeck-engine register --docker unix:///var/run/docker.sock
-             --etcd http://127.0.0.1:2379 [--ttl 15]; when this process dies, the keys expire
+             --etcd http://127.0.0.1:2379 [--prefix /test/] [--ttl 15]; when this process dies, the
+             keys expire. Only keys under the prefix are written: a label naming another is refused
 
 Exit codes:
   0  done (run: stopped by SIGTERM/SIGINT)
@@ -64,9 +65,14 @@ void installMessageFormat()
 }
 
 // The registrator role: no config file needed, only the node's Docker socket and etcd (v3: leases).
-int runRegister(QCoreApplication& app, const EtcdConfig& fromFile, const QString& dockerUrl,
-                const QString& ttlText, const QString& password)
+int runRegister(QCoreApplication& app, const EtcdConfig& fromFile, const QByteArray& prefixText,
+                const QString& dockerUrl, const QString& ttlText, const QString& password)
 {
+    const Result<QByteArray> prefix = Registrar::cleanPrefix(prefixText);
+    if (!prefix) {
+        QTextStream(stderr) << "lbdeck-engine: --prefix: " << prefix.error().message << "\n";
+        return Engine::ExitConfig;
+    }
     bool ttlOk = false;
     const int ttl = ttlText.toInt(&ttlOk);
     if (!ttlOk || ttl < 1 || ttl > 3600) {
@@ -86,7 +92,7 @@ int runRegister(QCoreApplication& app, const EtcdConfig& fromFile, const QString
     EtcdV3Client etcd(fromFile);
     if (!password.isEmpty())
         etcd.setPassword(password);
-    Registrar registrar(&docker, &etcd, std::chrono::seconds(ttl));
+    Registrar registrar(&docker, &etcd, *prefix, std::chrono::seconds(ttl));
     // SIGHUP is caught only so that it does not end the process without a revoke: nothing to re-read.
     UnixSignals signals({SIGTERM, SIGINT, SIGHUP});
     bool stopping = false;
@@ -143,8 +149,10 @@ int main(int argc, char** argv)
                                           u"/etc/lbdeck/engine.toml"_s);
     const QCommandLineOption etcdOption(
         u"etcd"_s, u"etcd client URL(s), comma-separated (overrides the file)."_s, u"urls"_s);
-    const QCommandLineOption prefixOption(u"prefix"_s, u"The backend prefix to watch (overrides the file)."_s,
-                                          u"prefix"_s);
+    const QCommandLineOption prefixOption(
+        u"prefix"_s,
+        u"The backend prefix to watch; register: the only prefix it writes under (overrides the file)."_s,
+        u"prefix"_s);
     const QCommandLineOption onetimeOption(u"onetime"_s, u"Apply the current state once, then exit."_s);
     const QCommandLineOption noopOption(u"noop"_s,
                                         u"Print the diff the next apply would make; change nothing."_s);
@@ -168,9 +176,12 @@ int main(int argc, char** argv)
         return 0;
     }
     if (verb == u"register"_s) {
-        // The config file is optional here: only its [etcd] section (TLS, user) is used, when given.
+        // The config file is optional here: only its [etcd] section (TLS, user) and its first
+        // [[source]] prefix are used, when given.
+        // Keys go only under the prefix: --prefix, else the file's first [[source]], else /test/.
         EtcdConfig etcd;
         etcd.endpoints = {u"http://127.0.0.1:2379"_s};
+        QByteArray prefix = EngineSource{}.prefix;
         if (cli.isSet(configOption)) {
             Result<EngineConfig> c = EngineConfig::load(cli.value(configOption));
             if (!c) {
@@ -178,10 +189,14 @@ int main(int argc, char** argv)
                 return Engine::ExitConfig;
             }
             etcd = c->etcd;
+            if (!c->sources.isEmpty())
+                prefix = c->sources.first().prefix;
         }
         if (cli.isSet(etcdOption))
             etcd.endpoints = cli.value(etcdOption).split(u',', Qt::SkipEmptyParts);
-        return runRegister(app, etcd, cli.value(dockerOption), cli.value(ttlOption), readPassword());
+        if (cli.isSet(prefixOption))
+            prefix = cli.value(prefixOption).toUtf8();
+        return runRegister(app, etcd, prefix, cli.value(dockerOption), cli.value(ttlOption), readPassword());
     }
     if (verb != u"run"_s && verb != u"render"_s) {
         QTextStream(stderr) << "lbdeck-engine: unknown verb \"" << verb

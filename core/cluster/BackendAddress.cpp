@@ -4,6 +4,8 @@
 
 #include <QHostAddress>
 
+#include <arpa/inet.h>
+
 using namespace Qt::StringLiterals;
 
 namespace lbdeck {
@@ -45,6 +47,9 @@ QString describeForbidden(char c)
         return u"contains a backslash"_s;
     case '/':
         return u"contains '/' (a URL, not host:port)"_s;
+    case '=':
+        return u"contains '=' (an nginx server parameter such as weight= or max_fails=, which the "
+               u"config sets, not the address): write only host:port"_s;
     default:
         break;
     }
@@ -130,6 +135,23 @@ bool isDnsName(QByteArrayView host, QString& why)
     return true;
 }
 
+// nginx reads a server that starts with "unix:" (any case) as a socket path, whatever follows.
+bool namesUnixSocket(QByteArrayView value)
+{
+    return value.size() >= 5 && QByteArrayView(value.first(5)).compare("unix:", Qt::CaseInsensitive) == 0;
+}
+
+// A name the resolver reads as an IPv4 address in inet_aton's shorthand (127.1, 0x7f000001,
+// 10.0x1.2): nginx hands it to getaddrinfo, which connects to that address without asking DNS.
+// The dotted form it stands for, or empty.
+QString ipv4Shorthand(QByteArrayView host)
+{
+    in_addr addr{};
+    if (::inet_aton(host.toByteArray().constData(), &addr) == 0)
+        return {};
+    return QHostAddress(ntohl(addr.s_addr)).toString();
+}
+
 } // namespace
 
 QString BackendAddress::join(const QString& host, quint16 port)
@@ -157,6 +179,9 @@ Result<BackendAddress> BackendAddress::parse(QByteArrayView value)
     if (value.size() > MaxLength)
         return reject(
             u"%1 bytes long, more than the %2 an address can have"_s.arg(value.size()).arg(MaxLength));
+    if (namesUnixSocket(value))
+        return reject(u"\"unix:\" makes nginx read the rest as a unix socket path, not a host: write "
+                      u"host:port, e.g. 10.0.0.1:8080"_s);
     for (char c : value) {
         const auto u = static_cast<unsigned char>(c);
         const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -190,6 +215,9 @@ Result<BackendAddress> BackendAddress::parse(QByteArrayView value)
         if (host.isEmpty())
             return reject(u"no host before the port"_s);
         QString why;
+        if (const QString dotted = isIPv4(host) ? QString() : ipv4Shorthand(host); !dotted.isEmpty())
+            return reject(u"\"%1\" is IPv4 shorthand that the resolver reads as %2: write the dotted "
+                          u"address, %2:port"_s.arg(QString::fromLatin1(host.toByteArray()), dotted));
         if (isIPv4(host)) {
             a.kind = Kind::IPv4;
         } else if (isDnsName(host, why)) {

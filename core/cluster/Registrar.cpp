@@ -21,17 +21,28 @@ constexpr int RetryMs = 1000;
 constexpr int MaxDiscardedListings = 5;
 constexpr qsizetype MaxKeyLength = 1024;
 
-// Keys come from container labels, i.e. from whoever may start containers on this node: only
-// plain absolute paths are written, never something that could pass for another key space.
-bool acceptableKey(const QByteArray& key)
+// An absolute path with no empty, "." or ".." segment: the same key to etcd and to anything that
+// cleans paths (confd, path.Join), so it cannot be read as a key somewhere else.
+QString uncleanPath(const QByteArray& path)
 {
-    if (!key.startsWith('/') || key.size() > MaxKeyLength)
-        return false;
-    for (char c : key) {
-        if (uchar(c) <= 0x20 || uchar(c) == 0x7f)
-            return false;
+    if (!path.startsWith('/'))
+        return u"is not an absolute path"_s;
+    const QList<QByteArray> segments = path.sliced(1).split('/');
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        const QByteArray& s = segments[i];
+        if (s == "..")
+            return u"has a \"..\" segment"_s;
+        if (s == ".")
+            return u"has a \".\" segment"_s;
+        if (s.isEmpty() && i + 1 < segments.size())
+            return u"has an empty segment (\"//\")"_s;
     }
-    return true;
+    return {};
+}
+
+QString quoted(const QByteArray& key)
+{
+    return u"\"%1\""_s.arg(QString::fromUtf8(key.left(100)) + (key.size() > 100 ? u"…"_s : QString()));
 }
 
 QString actionOf(const QJsonObject& event)
@@ -42,10 +53,58 @@ QString actionOf(const QJsonObject& event)
 
 } // namespace
 
-Registrar::Registrar(DockerClient* docker, EtcdV3Client* etcd, std::chrono::seconds ttl, QObject* parent)
+Result<QByteArray> Registrar::cleanPrefix(const QByteArray& prefix)
+{
+    QByteArray p = prefix;
+    if (!p.endsWith('/'))
+        p += '/';
+    QString why = uncleanPath(p);
+    if (why.isEmpty() && p == "/")
+        why = u"is the whole key space"_s;
+    if (why.isEmpty() && (p.size() > MaxKeyLength / 2))
+        why = u"is longer than %1 bytes"_s.arg(MaxKeyLength / 2);
+    for (char c : p) {
+        if (why.isEmpty() && (uchar(c) <= 0x20 || uchar(c) == 0x7f))
+            why = u"contains a blank or control character"_s;
+    }
+    if (!why.isEmpty())
+        return makeError(
+            ErrorCode::Validation,
+            u"registrar prefix %1 %2: give a clean absolute path such as /test/"_s.arg(quoted(prefix), why));
+    return p;
+}
+
+QString Registrar::refusal(const QByteArray& key, const QByteArray& prefix)
+{
+    const QString label = QString::fromLatin1(BackendService::LabelKey);
+    const QString under = QString::fromUtf8(prefix);
+    if (key.isEmpty())
+        return u"label %1 is empty: name a key under %2"_s.arg(label, under);
+    if (key.size() > MaxKeyLength)
+        return u"label %1 is longer than %2 bytes"_s.arg(label).arg(MaxKeyLength);
+    for (char c : key) {
+        if (uchar(c) <= 0x20 || uchar(c) == 0x7f)
+            return u"label %1 %2 contains a blank or control character"_s.arg(label, quoted(key));
+    }
+    if (const QString why = uncleanPath(key); !why.isEmpty())
+        return u"label %1 %2 %3: this registrar writes only plain paths under %4, such as %4web-1"_s.arg(
+            label, quoted(key), why, under);
+    if (key.endsWith('/'))
+        return u"label %1 %2 ends with '/', a directory rather than a key: name a key such as %3web-1"_s.arg(
+            label, quoted(key), under);
+    if (prefix.isEmpty() || !key.startsWith(prefix) || key.size() == prefix.size())
+        return u"label %1 %2 is outside the prefix %3 this registrar writes under: name a key such as "
+               u"%3web-1 "
+               u"(or run the registrar with --prefix)"_s.arg(label, quoted(key), under);
+    return {};
+}
+
+Registrar::Registrar(DockerClient* docker, EtcdV3Client* etcd, const QByteArray& prefix,
+                     std::chrono::seconds ttl, QObject* parent)
     : QObject(parent)
     , m_docker(docker)
     , m_etcd(etcd)
+    , m_prefix(cleanPrefix(prefix).valueOr(QByteArray()))
     , m_ttl(qMax(ttl, std::chrono::seconds(1)))
     , m_requests(new QObject(this))
 {
@@ -76,7 +135,8 @@ void Registrar::start()
         return;
     m_running = true;
     qCInfo(lcCluster) << "registrar: watching" << m_docker->describe() << "for containers labelled"
-                      << BackendService::LabelKey << "; keys go to" << m_etcd->describe();
+                      << BackendService::LabelKey << "; keys go under" << m_prefix << "on"
+                      << m_etcd->describe();
     m_events = m_docker->events(
         {{u"type"_s, {u"container"_s}}, {u"label"_s, {QString::fromLatin1(BackendService::LabelKey)}}}, this);
     connect(m_events, &DockerEventStream::eventReceived, this, &Registrar::onEvent);
@@ -196,11 +256,8 @@ void Registrar::setRunning(const QString& id, const QMap<QString, QString>& labe
 {
     const QByteArray key = labels.value(QString::fromLatin1(BackendService::LabelKey)).toUtf8();
     const QByteArray value = labels.value(QString::fromLatin1(BackendService::LabelAddress)).toUtf8();
-    QString problem;
-    if (!acceptableKey(key))
-        problem = u"label %1 is not an absolute key without spaces"_s.arg(
-            QLatin1StringView(BackendService::LabelKey));
-    else if (Result<BackendAddress> address = BackendAddress::parse(value); !address)
+    QString problem = refusal(key, m_prefix);
+    if (Result<BackendAddress> address = BackendAddress::parse(value); problem.isEmpty() && !address)
         problem = u"label %1 is not host:port: %2"_s.arg(QLatin1StringView(BackendService::LabelAddress),
                                                          address.error().message);
     if (!problem.isEmpty()) {
@@ -208,8 +265,9 @@ void Registrar::setRunning(const QString& id, const QMap<QString, QString>& labe
         // Once per container: the next listing would repeat it every reconnect.
         if (!m_rejected.contains(id)) {
             m_rejected.insert(id);
-            qCWarning(lcCluster).noquote() << u"registrar: container %1 not registered: %2"_s.arg(
-                name.isEmpty() ? id.left(12) : name, problem);
+            qCWarning(lcCluster).noquote()
+                << u"registrar: container %1 not registered, nothing written: %2"_s.arg(
+                       name.isEmpty() ? id.left(12) : name, problem);
         }
         return;
     }

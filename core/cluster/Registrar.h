@@ -35,9 +35,10 @@ class Registrar : public QObject
 {
     Q_OBJECT
 public:
-    // Both Not owned; they must outlive the registrar.
-    Registrar(DockerClient* docker, EtcdV3Client* etcd, std::chrono::seconds ttl = std::chrono::seconds(15),
-              QObject* parent = nullptr);
+    // Both Not owned; they must outlive the registrar. Only keys under prefix (a clean absolute
+    // path; see cleanPrefix) are ever written: a label naming any other key is refused and logged.
+    Registrar(DockerClient* docker, EtcdV3Client* etcd, const QByteArray& prefix,
+              std::chrono::seconds ttl = std::chrono::seconds(15), QObject* parent = nullptr);
     ~Registrar() override;
 
     void start();
@@ -46,6 +47,13 @@ public:
     // keys stay until the lease expires.
     void stop(QObject* context, Callback<void> done);
 
+    // "/test" or "/test/" -> "/test/"; an error when it is not a clean absolute path ("", "/",
+    // "test/", "/a/../b", "/a//b").
+    static Result<QByteArray> cleanPrefix(const QByteArray& prefix);
+    // Why a label's key may not be written under prefix (a cleanPrefix result), or "" when it may.
+    static QString refusal(const QByteArray& key, const QByteArray& prefix);
+
+    QByteArray prefix() const { return m_prefix; }
     std::chrono::seconds ttl() const { return m_ttl; }
     qint64 leaseId() const { return m_lease; } // 0 while none is granted
     int keyCount() const { return int(m_written.size()); }
@@ -78,6 +86,7 @@ private:
 
     QPointer<DockerClient> m_docker; // Not owned.
     QPointer<EtcdV3Client> m_etcd;   // Not owned.
+    QByteArray m_prefix;             // ends with '/'; empty when the one given was refused
     std::chrono::seconds m_ttl;
     DockerEventStream* m_events = nullptr; // Owned (child).
     QTimer m_keepAlive;

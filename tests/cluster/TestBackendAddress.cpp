@@ -31,6 +31,12 @@ void TestBackendAddress::accepted_data()
     QTest::newRow("dns") << QByteArray("backend-1.example.com:8001")
                          << QStringLiteral("backend-1.example.com:8001");
     QTest::newRow("single label") << QByteArray("apache:80") << QStringLiteral("apache:80");
+    // nginx's server parameters are separate words: glued to a port they are just a host's name.
+    QTest::newRow("host named backup") << QByteArray("backup:80") << QStringLiteral("backup:80");
+    QTest::newRow("host named down") << QByteArray("down.example:80") << QStringLiteral("down.example:80");
+    QTest::newRow("unix inside a name") << QByteArray("unix.example:80") << QStringLiteral("unix.example:80");
+    QTest::newRow("hex-looking name")
+        << QByteArray("0xdead.example:80") << QStringLiteral("0xdead.example:80");
 }
 
 void TestBackendAddress::accepted()
@@ -75,6 +81,35 @@ void TestBackendAddress::rejected_data()
     QTest::newRow("empty label") << QByteArray("a..b:80") << QStringLiteral("host name");
     QTest::newRow("huge") << QByteArray(5000, 'a') + ":80" << QStringLiteral("bytes long");
     QTest::newRow("long label") << QByteArray(64, 'a') + ":80" << QStringLiteral("host name");
+    // What nginx's "server" directive would read as something other than a host, with what to
+    // write instead.
+    const QString unixSocket = QStringLiteral("\"unix:\" makes nginx read the rest as a unix socket path, "
+                                              "not a host: write host:port, e.g. 10.0.0.1:8080");
+    QTest::newRow("unix port") << QByteArray("unix:8080") << unixSocket;
+    QTest::newRow("unix upper case") << QByteArray("UNIX:8080") << unixSocket;
+    QTest::newRow("unix mixed case") << QByteArray("Unix:80") << unixSocket;
+    QTest::newRow("unix path") << QByteArray("unix:/run/app.sock") << unixSocket;
+    QTest::newRow("unix empty") << QByteArray("unix:") << unixSocket;
+    const QString parameter = QStringLiteral("contains '=' (an nginx server parameter such as weight= or "
+                                             "max_fails=, which the config sets, not the address): write "
+                                             "only host:port");
+    QTest::newRow("weight glued") << QByteArray("weight=5:80") << parameter;
+    QTest::newRow("max_fails glued") << QByteArray("10.0.0.1:80:max_fails=3") << QStringLiteral("'_'");
+    QTest::newRow("max-conns glued") << QByteArray("max-conns=10:80") << parameter;
+    QTest::newRow("fail-timeout after port")
+        << QByteArray("10.0.0.1:80,fail_timeout=1") << QStringLiteral("','");
+    QTest::newRow("backup word") << QByteArray("10.0.0.1:80 backup") << QStringLiteral("contains a space");
+    QTest::newRow("down word") << QByteArray("down") << QStringLiteral("no port (expected host:port)");
+    QTest::newRow("ipv4 two parts") << QByteArray("127.1:80")
+                                    << QStringLiteral(
+                                           "\"127.1\" is IPv4 shorthand that the resolver reads "
+                                           "as 127.0.0.1: write the dotted address, 127.0.0.1:port");
+    QTest::newRow("ipv4 hex") << QByteArray("0x7f000001:8080")
+                              << QStringLiteral(
+                                     "\"0x7f000001\" is IPv4 shorthand that the resolver "
+                                     "reads as 127.0.0.1: write the dotted address, 127.0.0.1:port");
+    QTest::newRow("ipv4 octal") << QByteArray("012.0.0.1:80") << QStringLiteral("reads as 10.0.0.1");
+    QTest::newRow("ipv4 mixed") << QByteArray("10.0x1.2:80") << QStringLiteral("reads as 10.1.0.2");
 }
 
 void TestBackendAddress::rejected()

@@ -13,6 +13,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <cstdio>
 #include <memory>
 #include <optional>
 
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void startAndStopAreFollowed();
+    void keysOutsideThePrefixAreRefused();
     void killedRegistrarLetsTheKeysExpire();
     void restartRegistersWhatRunsAndSurvivesALostLease();
     void etcdRestartIsRiddenOut();
@@ -52,12 +54,15 @@ private:
                         quint16 publishPort = 0);
     // The key as etcd holds it; nullopt when it is absent or etcd did not answer.
     std::optional<KeyValue> etcdKey(const QByteArray& key);
+    // Every key etcd holds, whatever its prefix; nullopt when etcd did not answer.
+    std::optional<QList<QByteArray>> allKeys();
 
     EtcdServer m_etcd;
     DockerDaemon m_docker;
     std::unique_ptr<EtcdV3Client> m_client;
     std::unique_ptr<QProcess> m_registrar;
     quint16 m_keptPort = 0; // the container left running across a registrar's death
+    QByteArray m_log;       // what the registrars printed, also forwarded to the test's output
 };
 
 void TestRegistrar::initTestCase()
@@ -84,9 +89,15 @@ void TestRegistrar::cleanupTestCase()
 std::unique_ptr<QProcess> TestRegistrar::startRegistrar()
 {
     auto p = std::make_unique<QProcess>();
-    p->setProcessChannelMode(QProcess::ForwardedChannels); // its log lands in the test's output
+    p->setProcessChannelMode(QProcess::MergedChannels);
+    QProcess* raw = p.get();
+    connect(raw, &QProcess::readyReadStandardOutput, this, [this, raw] {
+        const QByteArray out = raw->readAllStandardOutput();
+        m_log += out;
+        std::fwrite(out.constData(), 1, std::size_t(out.size()), stderr); // its log in the test's output
+    });
     p->start(engineBinary(), {u"register"_s, u"--docker"_s, m_docker.host(), u"--etcd"_s, m_etcd.clientUrl(),
-                              u"--ttl"_s, QString::number(Ttl)});
+                              u"--prefix"_s, u"/reg/"_s, u"--ttl"_s, QString::number(Ttl)});
     if (!p->waitForStarted())
         return nullptr;
     return p;
@@ -113,6 +124,93 @@ std::optional<KeyValue> TestRegistrar::etcdKey(const QByteArray& key)
             return kv;
     }
     return std::nullopt;
+}
+
+std::optional<QList<QByteArray>> TestRegistrar::allKeys()
+{
+    etcdv3::RangeOptions everything;
+    everything.rangeEnd = QByteArray(1, '\0');
+    everything.keysOnly = true;
+    auto snap = await<KvSnapshot>([&](QObject* ctx, Callback<KvSnapshot> cb) {
+        m_client->range(QByteArray(1, '\0'), everything, ctx, cb);
+    });
+    if (!snap)
+        return std::nullopt;
+    QList<QByteArray> keys;
+    for (const KeyValue& kv : snap->kvs)
+        keys << kv.key;
+    return keys;
+}
+
+void TestRegistrar::keysOutsideThePrefixAreRefused()
+{
+    QVERIFY(m_registrar);
+    // A sentinel outside the prefix, written by the test: the registrar must neither touch nor delete it.
+    VERIFY_OK(
+        await<qint64>([&](QObject* c, Callback<qint64> cb) { m_client->put("/other/kept", "1", 0, c, cb); }));
+    struct Case
+    {
+        QString name;
+        QByteArray key;
+        QString logged; // what the refusal says
+    };
+    const QList<Case> refused{
+        {u"reg-abs"_s, "/other/web-1",
+         u"label io.lbdeck.key \"/other/web-1\" is outside the prefix /reg/ this "
+         u"registrar writes under: name a key such as /reg/web-1"_s},
+        {u"reg-dotdot"_s, "/reg/../other/web-2",
+         u"label io.lbdeck.key \"/reg/../other/web-2\" has a \"..\" segment: this registrar writes only "
+         u"plain paths under /reg/, such as /reg/web-1"_s},
+        {u"reg-deep-dotdot"_s, "/reg/a/../../other/web-3",
+         u"\"/reg/a/../../other/web-3\" has a \"..\" segment"_s},
+        {u"reg-dot"_s, "/reg/./web-4", u"\"/reg/./web-4\" has a \".\" segment"_s},
+        {u"reg-double"_s, "/reg//web-5", u"\"/reg//web-5\" has an empty segment"_s},
+        {u"reg-sibling"_s, "/regx/web-6", u"\"/regx/web-6\" is outside the prefix /reg/"_s},
+        {u"reg-itself"_s, "/reg/", u"\"/reg/\" ends with '/', a directory rather than a key"_s},
+        {u"reg-relative"_s, "reg/web-7", u"\"reg/web-7\" is not an absolute path"_s},
+        {u"reg-root"_s, "/", u"\"/\" ends with '/'"_s},
+    };
+    const qsizetype logBefore = m_log.size();
+    for (const Case& c : refused) {
+        QCOMPARE(runLabelled(c.name, QString::fromUtf8(c.key), u"%1:%2"_s.arg(Address).arg(freePort())),
+                 QString());
+    }
+    // A good one started last: once it is in etcd, the registrar has seen all of them.
+    QCOMPARE(runLabelled(u"reg-ok"_s, u"/reg/ok"_s, u"%1:%2"_s.arg(Address).arg(freePort())), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(etcdKey("/reg/ok").has_value(), 15000);
+    const auto logLine = [&](const Case& c) {
+        const QList<QByteArray> lines = m_log.mid(logBefore).split('\n');
+        for (const QByteArray& line : lines) {
+            if (line.contains(c.logged.toUtf8()))
+                return line;
+        }
+        return QByteArray();
+    };
+    for (const Case& c : refused) {
+        QTRY_VERIFY2_WITH_TIMEOUT(!logLine(c).isEmpty(), qPrintable(c.name), 5000);
+        const QByteArray line = logLine(c);
+        // "registrar: container reg-abs not registered, nothing written: label ..." (the name as
+        // Docker spells it: with a '/' in a listing).
+        QVERIFY2(line.contains("registrar: container ") &&
+                     line.contains(c.name.toUtf8() + " not registered, "
+                                                     "nothing written: label"),
+                 line.constData());
+        QVERIFY2(!etcdKey(c.key).has_value(), c.key.constData());
+    }
+    // The whole key space: the registrar wrote its one key, and nothing outside /reg/.
+    const std::optional<QList<QByteArray>> keys = allKeys();
+    QVERIFY(keys.has_value());
+    QCOMPARE(*keys, (QList<QByteArray>{"/other/kept", "/reg/ok"}));
+    QVERIFY(etcdKey("/reg/ok")->lease != 0);
+
+    QStringList names{u"rm"_s, u"-f"_s, u"reg-ok"_s};
+    for (const Case& c : refused)
+        names << c.name;
+    QCOMPARE(m_docker.docker(names), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!etcdKey("/reg/ok").has_value(), 5000);
+    VERIFY_OK(
+        await<qint64>([&](QObject* c, Callback<qint64> cb) { m_client->remove("/other/kept", c, cb); }));
+    QCOMPARE(allKeys(), std::optional<QList<QByteArray>>(QList<QByteArray>{}));
 }
 
 void TestRegistrar::startAndStopAreFollowed()

@@ -91,6 +91,7 @@ private Q_SLOTS:
     void deletingOneKeySendsEverythingToTheOther();
     void unchangedRenderDoesNotReload();
     void hostileValuesNeverReachTheConfig();
+    void unixSocketValueIsRejectedAndTheOthersStayLive();
     void configThatFailsNginxCheckIsNeverInstalled();
     void deletingEveryKeyKeepsTheLastGoodConfig();
     void emptyUpstreamCanAnswer502Instead();
@@ -233,6 +234,53 @@ void TestEngine::hostileValuesNeverReachTheConfig()
                        [&](const Result<qint64>&) { ++removed; });
     QTRY_COMPARE_WITH_TIMEOUT(removed, 10000, 120000);
     VERIFY_OK(remove(*m_etcd, "/test/zz-marker"));
+}
+
+void TestEngine::unixSocketValueIsRejectedAndTheOthersStayLive()
+{
+    const QByteArray configBefore = readFile(m_f.balancer.confPath());
+    const qint64 entriesBefore = m_engine->ledger().total();
+    VERIFY_OK(put(*m_etcd, "/test/apache-unix", "unix:8080"));
+    StatusServer server(m_engine.get());
+    auto port = server.listen(u"127.0.0.1:0"_s);
+    VERIFY_OK(port);
+    HttpClient client(HttpEndpoint::tcp(u"127.0.0.1"_s, *port));
+    auto rejectedOnStatus = [&]() -> QJsonArray {
+        HttpRequest req;
+        req.target = "/status";
+        auto r =
+            await<HttpResponse>([&](QObject* ctx, Callback<HttpResponse> cb) { client.send(req, ctx, cb); });
+        if (!r || r->status != 200)
+            return {};
+        return QJsonDocument::fromJson(r->body).object()[u"backends"_s].toObject()[u"rejected"_s].toArray();
+    };
+    QJsonArray rejected;
+    QTRY_VERIFY_WITH_TIMEOUT((rejected = rejectedOnStatus()).size() == 1, 15000);
+    const QJsonObject entry = rejected.first().toObject();
+    QCOMPARE(entry[u"key"_s].toString(), u"/test/apache-unix"_s);
+    QCOMPARE(entry[u"value"_s].toString(), u"unix:8080"_s);
+    QCOMPARE(entry[u"reason"_s].toString(),
+             u"not a backend address (host:port): \"unix:\" makes nginx read the rest as a unix socket "
+             u"path, not a host: write host:port, e.g. 10.0.0.1:8080"_s);
+    // The other backends stay live: no render, the same file, both still answering.
+    QCOMPARE(m_engine->ledger().total(), entriesBefore);
+    const QByteArray config = readFile(m_f.balancer.confPath());
+    QCOMPARE(config, configBefore);
+    QVERIFY(!config.contains("unix:"));
+    const QMap<QByteArray, int> seen = m_f.spread(20);
+    QCOMPARE(seen.keys(), (QList<QByteArray>{"backend 8001", "backend 8002"}));
+
+    // A later good change still applies next to the refused key.
+    VERIFY_OK(remove(*m_etcd, "/test/apache-8002"));
+    QVERIFY(waitForEntries(entriesBefore + 1));
+    QVERIFY2(m_engine->ledger().entries().last().report.ok(),
+             qPrintable(m_engine->ledger().entries().last().report.message));
+    QCOMPARE(m_f.spread(10), (QMap<QByteArray, int>{{"backend 8001", 10}}));
+    VERIFY_OK(put(*m_etcd, "/test/apache-8002", "127.0.1.2:8002"));
+    QVERIFY(waitForEntries(entriesBefore + 2));
+    VERIFY_OK(remove(*m_etcd, "/test/apache-unix"));
+    QTRY_VERIFY_WITH_TIMEOUT(rejectedOnStatus().isEmpty(), 15000);
+    QCOMPARE(m_f.spread(10).size(), 2);
 }
 
 void TestEngine::configThatFailsNginxCheckIsNeverInstalled()

@@ -42,6 +42,8 @@ private Q_SLOTS:
     void valueSetCountsSharedValues();
     void changesKeepTheSetEqualToAFreshValidation_data();
     void changesKeepTheSetEqualToAFreshValidation();
+    void valuesNginxReadsAsNoHostAreRejectedWithTheirReason_data();
+    void valuesNginxReadsAsNoHostAreRejectedWithTheirReason();
 };
 
 void TestValidatedSource::valueSetCountsSharedValues()
@@ -94,6 +96,61 @@ void TestValidatedSource::changesKeepTheSetEqualToAFreshValidation()
     }
     QVERIFY(live.values.size() > 10); // the run exercised a real set
     QVERIFY(!live.rejected.isEmpty());
+}
+
+void TestValidatedSource::valuesNginxReadsAsNoHostAreRejectedWithTheirReason_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QString>("reason");
+    const QString unixSocket = u"not a backend address (host:port): \"unix:\" makes nginx read the rest as a "
+                               u"unix socket path, not a host: write host:port, e.g. 10.0.0.1:8080"_s;
+    QTest::newRow("unix port") << int(SourceKind::Backends) << QByteArray("unix:8080") << unixSocket;
+    QTest::newRow("unix path") << int(SourceKind::Backends) << QByteArray("unix:/run/app.sock") << unixSocket;
+    // A confd resource's lbdeck_backends obey the same rule.
+    QTest::newRow("verbatim backend prefix")
+        << int(SourceKind::Verbatim) << QByteArray("UNIX:8080") << unixSocket;
+    QTest::newRow("parameter") << int(SourceKind::Backends) << QByteArray("weight=5:80")
+                               << u"not a backend address (host:port): contains '=' (an nginx server "
+                                  u"parameter such as weight= or max_fails=, which the config sets, not the "
+                                  u"address): write only host:port"_s;
+    QTest::newRow("shorthand") << int(SourceKind::Backends) << QByteArray("127.1:8001")
+                               << u"not a backend address (host:port): \"127.1\" is IPv4 shorthand that the "
+                                  u"resolver reads as 127.0.0.1: write the dotted address, 127.0.0.1:port"_s;
+}
+
+void TestValidatedSource::valuesNginxReadsAsNoHostAreRejectedWithTheirReason()
+{
+    QFETCH(int, kind);
+    QFETCH(QByteArray, value);
+    QFETCH(QString, reason);
+    EngineSource source;
+    source.kind = SourceKind(kind);
+    if (source.kind == SourceKind::Verbatim)
+        source.backendPrefixes = {"/test/"};
+    QMap<QByteArray, KeyValue> entries;
+    entries.insert("/test/bad", KeyValue{"/test/bad", value, 1, 1, 1, 0});
+    entries.insert("/test/good", KeyValue{"/test/good", "127.0.1.3:8001", 1, 1, 1, 0});
+    const ValidatedSource v = validateSource(source, entries, 1);
+    QCOMPARE(v.rejected.keys(), QStringList{u"/test/bad"_s});
+    QCOMPARE(v.rejected.value(u"/test/bad"_s).reason, reason);
+    QCOMPARE(v.accepted.value(u"/test/good"_s), u"127.0.1.3:8001"_s);
+    QVERIFY(!v.accepted.contains(u"/test/bad"_s));
+    QCOMPARE(v.values.toStringList(), QStringList{u"127.0.1.3:8001"_s});
+
+    // Arriving as a change, it is refused the same way.
+    ValidatedSource live = validateSource(source, {}, 1);
+    KvChange c;
+    c.key = "/test/bad";
+    c.after = value;
+    const QList<Rejection> fresh = applyChanges(live, source, {c}, 2);
+    QCOMPARE(fresh.size(), 1);
+    QCOMPARE(fresh.first().reason, reason);
+    QVERIFY(live.accepted.isEmpty());
+    // Direct as well: one place decides.
+    const Result<QString> direct = validateValue(value, SourceKind::Backends);
+    QVERIFY(!direct.ok());
+    QCOMPARE(direct.error().message, reason);
 }
 
 QTEST_GUILESS_MAIN(TestValidatedSource)
