@@ -9,6 +9,7 @@
 #include "core/engine/StatusServer.h"
 #include "core/etcd/EtcdV3Client.h"
 #include "core/traffic/TrafficService.h"
+#include "core/util/ChildReaper.h"
 #include "core/util/Logging.h"
 #include "core/util/UnixSignals.h"
 
@@ -17,6 +18,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QTextStream>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
@@ -131,6 +133,14 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"lbdeck-engine"_s);
     QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+    // What a check_cmd or reload_cmd leaves behind (a setsid daemon, the children of one killed at
+    // its deadline) becomes this process's child instead of init's, and is reaped here. Every child
+    // of this process is started by runProcess, which keeps the reaper off its own.
+    if (Result<void> subreaper = childreaper::becomeSubreaper(); !subreaper)
+        qCWarning(lcEngine, "%s", qPrintable(subreaper.error().toString()));
+    QTimer reaper;
+    QObject::connect(&reaper, &QTimer::timeout, &app, [] { childreaper::reapOrphans(); });
+    reaper.start(1000);
     // confd's command line, as `lbdeck-engine confd ...` or through a `confd` symlink.
     const QStringList args = app.arguments();
     if (QFileInfo(QString::fromLocal8Bit(argv[0])).fileName() == u"confd"_s)

@@ -118,6 +118,8 @@ QJsonObject ConfigRenderer::parameters(const QStringList& prefixes) const
         {u"Hash"_s, HashMark},
         {u"User"_s, n.user},
         {u"Workers"_s, n.workers},
+        {u"WorkerShutdownTimeout"_s,
+         n.workerShutdownTimeoutS > 0 ? u"%1s"_s.arg(n.workerShutdownTimeoutS) : QString()},
         {u"Pid"_s, n.pidFile},
         {u"ErrorLog"_s, n.errorLog},
         {u"TempDir"_s, n.tempDir},

@@ -171,6 +171,8 @@ Result<EngineConfig> EngineConfig::parse(const QByteArray& text, const QString& 
         LBDECK_TRY(u"nginx"_s, readString(*nginx, "temp_dir", n.tempDir));
         LBDECK_TRY(u"nginx"_s, readString(*nginx, "user", n.user));
         LBDECK_TRY(u"nginx"_s, readInt(*nginx, "workers", n.workers, 1, 1024));
+        LBDECK_TRY(u"nginx"_s,
+                   readInt(*nginx, "worker_shutdown_timeout_s", n.workerShutdownTimeoutS, 0, 86400));
         LBDECK_TRY(u"nginx"_s, readString(*nginx, "listen", n.listen));
         LBDECK_TRY(u"nginx"_s, readString(*nginx, "status_listen", n.statusListen));
         LBDECK_TRY(u"nginx"_s, readString(*nginx, "upstream", n.upstream));

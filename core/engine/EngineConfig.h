@@ -40,6 +40,9 @@ struct NginxTarget
     QString tempDir;  // client_body_temp_path and friends, when set
     QString user;     // the "user" directive, when set
     int workers = 1;
+    // Old workers still serving long connections after a reload are closed after this long, so
+    // generations do not pile up (nginx's worker_shutdown_timeout); 0: nginx waits for them.
+    int workerShutdownTimeoutS = 30;
     QString listen = QStringLiteral("80");
     QString statusListen = QStringLiteral("127.0.0.1:9914"); // the location that says which config runs
     QString upstream = QStringLiteral("backend");

@@ -3,6 +3,7 @@
 // The engine's state as the status endpoint shows it: JSON for people and the GUI, Prometheus
 // text for monitoring.
 #include "Engine.h"
+#include "NginxProcesses.h"
 #include "NginxReloadWatch.h"
 
 #include "core/etcd/EtcdKv.h"
@@ -78,8 +79,22 @@ QJsonObject Engine::statusJson() const
     };
     if (!m_ledger.entries().isEmpty())
         o.insert(u"lastReload"_s, m_ledger.entries().last().toJson(false));
+    QJsonObject nginx;
     if (m_reloadWatch) // reloads nobody asked the engine for
-        o.insert(u"nginx"_s, m_reloadWatch->toJson());
+        nginx = m_reloadWatch->toJson();
+    if (m_config.nginx.container.isEmpty() && !m_config.nginx.pidFile.isEmpty()) {
+        // Old workers still finishing long connections: each reload leaves one generation behind,
+        // for at most worker_shutdown_timeout.
+        const QList<nginxprocs::WorkerGeneration> generations =
+            nginxprocs::workerGenerations(nginxprocs::masterPid(m_config.nginx.pidFile));
+        nginx.insert(u"workerGenerations"_s, nginxprocs::toJson(generations));
+        nginx.insert(u"oldGenerations"_s, qMax<qsizetype>(0, generations.size() - 1));
+        nginx.insert(u"oldestShuttingDownS"_s,
+                     generations.size() > 1 ? qRound(generations.first().shuttingDownS * 10) / 10.0 : 0.0);
+        nginx.insert(u"workerShutdownTimeoutS"_s, m_config.nginx.workerShutdownTimeoutS);
+    }
+    if (!nginx.isEmpty())
+        o.insert(u"nginx"_s, nginx);
     return o;
 }
 

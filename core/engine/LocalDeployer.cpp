@@ -61,11 +61,11 @@ Result<void> LocalDeployer::check(const QString& stagedPath, QByteArray& output)
         if (!m_options.nginxPrefix.isEmpty())
             argv << u"-p"_s << m_options.nginxPrefix;
         what = u"nginx -t"_s;
-        r = runProcess(argv, m_options.checkTimeout);
+        r = runProcess(argv, m_options.checkTimeout, DefaultMaxOutput, what);
     } else if (!m_options.checkCmd.isEmpty()) {
         what = u"check_cmd"_s;
         r = runCommandLine(expandCommand(m_options.checkCmd, stagedPath, m_options.dest),
-                           m_options.checkTimeout);
+                           m_options.checkTimeout, DefaultMaxOutput, what);
     } else {
         return {};
     }
@@ -86,8 +86,9 @@ Result<void> LocalDeployer::check(const QString& stagedPath, QByteArray& output)
 Result<void> LocalDeployer::reload() const
 {
     if (!m_options.reloadCmd.isEmpty()) {
-        Result<ProcessOutcome> r = runCommandLine(
-            expandCommand(m_options.reloadCmd, m_options.dest, m_options.dest), m_options.reloadTimeout);
+        Result<ProcessOutcome> r =
+            runCommandLine(expandCommand(m_options.reloadCmd, m_options.dest, m_options.dest),
+                           m_options.reloadTimeout, DefaultMaxOutput, u"reload_cmd"_s);
         if (!r)
             return r.error();
         if (!r->ok())

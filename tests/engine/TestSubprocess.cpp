@@ -2,11 +2,18 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 // check_cmd and reload_cmd as confd runs them (/bin/sh -c), except that a command the shell would
 // only split on blanks is exec'd directly.
+#include "core/util/ChildReaper.h"
+#include "core/util/ProcessTree.h"
 #include "core/util/Subprocess.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
+#include <thread>
+#include <unistd.h>
 
 using namespace lbdeck;
 using namespace Qt::StringLiterals;
@@ -28,6 +35,36 @@ QString writeArgsProbe(const QTemporaryDir& dir, const QString& name)
     return path;
 }
 
+// The pid a command wrote into path, once it has.
+qint64 waitForPidFile(const QString& path, int timeoutMs = 5000)
+{
+    qint64 pid = 0;
+    (void)QTest::qWaitFor(
+        [&] {
+            QFile f(path);
+            bool ok = false;
+            pid = f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().toLongLong(&ok) : 0;
+            return ok && pid > 1;
+        },
+        timeoutMs);
+    return pid;
+}
+
+bool procExists(qint64 pid)
+{
+    return QFile::exists(u"/proc/%1"_s.arg(pid));
+}
+
+// The parent PID in /proc/<pid>/stat, 0 when gone.
+qint64 parentOf(qint64 pid)
+{
+    QFile f(u"/proc/%1/stat"_s.arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray stat = f.readAll();
+    return stat.mid(stat.lastIndexOf(')') + 2).split(' ').value(1).toLongLong();
+}
+
 } // namespace
 
 class TestSubprocess : public QObject
@@ -35,6 +72,9 @@ class TestSubprocess : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // As the engine is: what a command orphans becomes this process's child.
+    void initTestCase() { QVERIFY(childreaper::becomeSubreaper()); }
+
     void classifies_data()
     {
         QTest::addColumn<QString>("command");
@@ -136,6 +176,126 @@ private Q_SLOTS:
         auto slow = runCommandLine(u"sleep 5"_s, std::chrono::milliseconds(200));
         QVERIFY(!slow);
         QCOMPARE(slow.error().code, ErrorCode::Timeout);
+    }
+
+    // A check_cmd that closed its output and hangs: the pipe says nothing, the deadline still
+    // applies, and the message names the command, the deadline and the group it killed.
+    void hungCommandWithClosedOutputIsKilledAtItsDeadline()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString pidFile = dir.filePath(u"pid"_s);
+        QElapsedTimer clock;
+        clock.start();
+        auto r = runShell(u"echo $$ > '%1'; exec >/dev/null 2>&1; exec sleep 600"_s.arg(pidFile),
+                          std::chrono::seconds(1), DefaultMaxOutput, u"check_cmd"_s);
+        const qint64 took = clock.elapsed();
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, ErrorCode::Timeout);
+        const qint64 pid = waitForPidFile(pidFile);
+        QVERIFY(pid > 1);
+        QCOMPARE(r.error().message,
+                 u"check_cmd did not finish within 1 s: killed its process group (pid %1)"_s.arg(pid));
+        QVERIFY2(took >= 1000 && took < 3000, qPrintable(QString::number(took)));
+        QVERIFY(!procExists(pid)); // killed and reaped, no zombie
+    }
+
+    // A child that leaves a `setsid` grandchild holding its output and exits: the group kill does
+    // not reach the grandchild (another session), the pipe does; it is killed and, now this
+    // process's child, reaped.
+    void setsidGrandchildHoldingTheOutputIsKilledAndReaped()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString pidFile = dir.filePath(u"grandchild"_s);
+        auto r = runShell(u"setsid sh -c 'echo $$ > \"%1\"; exec sleep 600' & exit 0"_s.arg(pidFile),
+                          std::chrono::seconds(1), DefaultMaxOutput, u"reload_cmd"_s);
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, ErrorCode::Timeout);
+        const qint64 grandchild = waitForPidFile(pidFile);
+        QVERIFY(grandchild > 1);
+        QVERIFY2(
+            r.error().message.startsWith(u"reload_cmd did not finish within 1 s: killed its process group"_s),
+            qPrintable(r.error().message));
+        QVERIFY2(
+            r.error().message.endsWith(u", and the process it started outside it (pid %1)"_s.arg(grandchild)),
+            qPrintable(r.error().message));
+        QVERIFY(!procExists(grandchild));
+    }
+
+    // The child hangs with its output closed and has a setsid grandchild with its output closed
+    // too: found as a descendant, killed with the child.
+    void setsidGrandchildOfAHungChildIsKilled()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString childFile = dir.filePath(u"child"_s);
+        const QString grandchildFile = dir.filePath(u"grandchild"_s);
+        auto r =
+            runShell(u"setsid sh -c 'echo $$ > \"%1\"; exec sleep 600' >/dev/null 2>&1 & "
+                     u"echo $$ > '%2'; exec >/dev/null 2>&1; exec sleep 600"_s.arg(grandchildFile, childFile),
+                     std::chrono::milliseconds(1500), DefaultMaxOutput, u"check_cmd"_s);
+        QVERIFY(!r);
+        const qint64 child = waitForPidFile(childFile);
+        const qint64 grandchild = waitForPidFile(grandchildFile);
+        QVERIFY(child > 1 && grandchild > 1);
+        QCOMPARE(r.error().message, u"check_cmd did not finish within 1500 ms: killed its process group "
+                                    u"(pid %1), and the process it started outside it (pid %2)"_s.arg(child)
+                                        .arg(grandchild));
+        QVERIFY(!procExists(child));
+        QVERIFY(!procExists(grandchild));
+    }
+
+    // A command that starts a daemon (setsid, output closed) and exits has finished: the daemon is
+    // left alone, becomes this process's child, and is reaped when it ends.
+    void detachedDaemonIsLeftRunningThenReaped()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString pidFile = dir.filePath(u"daemon"_s);
+        const QString goFile = dir.filePath(u"go"_s);
+        auto r = runShell(u"setsid sh -c 'echo $$ > \"%1\"; while [ ! -e \"%2\" ]; do sleep 0.05; done' "
+                          u">/dev/null 2>&1 & exit 0"_s.arg(pidFile, goFile),
+                          std::chrono::seconds(5));
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+        QCOMPARE(r->exitCode, 0);
+        const qint64 daemon = waitForPidFile(pidFile);
+        QVERIFY(daemon > 1);
+        QVERIFY(proctree::isAlive(daemon));
+        QTRY_COMPARE(parentOf(daemon), qint64(::getpid())); // orphaned to us, the subreaper
+        QFile go(goFile);
+        QVERIFY(go.open(QIODevice::WriteOnly));
+        go.close();
+        QTRY_VERIFY(!proctree::isAlive(daemon)); // ended: a zombie until reaped
+        QVERIFY(procExists(daemon));
+        QVERIFY(childreaper::reapOrphans() >= 1);
+        QVERIFY(!procExists(daemon));
+    }
+
+    // The reaper waits for every child it does not know; the ones runProcess waits for are never
+    // its. 300 commands while it sweeps without pause: every exit status arrives.
+    void reaperNeverTakesATrackedChildsStatus()
+    {
+        std::atomic<bool> stop{false};
+        std::atomic<int> sweeps{0};
+        std::thread reaper([&] {
+            while (!stop) {
+                childreaper::reapOrphans();
+                ++sweeps;
+            }
+        });
+        int right = 0;
+        for (int i = 0; i < 300; ++i) {
+            auto r =
+                i % 2 ? runShell(u"exit %1"_s.arg(i % 100), std::chrono::seconds(10))
+                      : runProcess({u"sh"_s, u"-c"_s, u"exit %1"_s.arg(i % 100)}, std::chrono::seconds(10));
+            if (r && r->exitCode == i % 100)
+                ++right;
+        }
+        stop = true;
+        reaper.join();
+        QCOMPARE(right, 300);
+        QVERIFY(sweeps > 300);
     }
 
     void emptyCommandIsTheShells()

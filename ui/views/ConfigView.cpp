@@ -147,9 +147,16 @@ void ConfigView::refresh()
                                  shown.join(u'\n'));
     }
     const QJsonObject config = engine->status().value(u"config"_s).toObject();
-    m_summary->setText(tr("%1 — running config %2 in %3, %4 reloads")
-                           .arg(engine->describe(), engine->configHash(), config.value(u"dest"_s).toString())
-                           .arg(engine->reloads()));
+    const QJsonObject nginx = engine->status().value(u"nginx"_s).toObject();
+    const int oldGenerations = nginx.value(u"oldGenerations"_s).toInt();
+    m_summary->setText(
+        tr("%1 — running config %2 in %3, %4 reloads")
+            .arg(engine->describe(), engine->configHash(), config.value(u"dest"_s).toString())
+            .arg(engine->reloads()) +
+        (oldGenerations > 0
+             ? tr("; %n old worker generation(s) still shutting down (oldest %1 s)", nullptr, oldGenerations)
+                   .arg(qRound(nginx.value(u"oldestShuttingDownS"_s).toDouble()))
+             : QString()));
     const bool configChanged = engine->config() != m_shownConfig;
     if (configChanged) {
         m_shownConfig = engine->config();
