@@ -4,6 +4,7 @@
 
 #include "BackendAddress.h"
 #include "BackendService.h"
+#include "FenceRecord.h"
 #include "core/docker/DockerClient.h"
 #include "core/docker/DockerEventStream.h"
 #include "core/etcd/EtcdV3Client.h"
@@ -151,6 +152,10 @@ void Registrar::start()
     connect(m_events, &DockerEventStream::failed, this, [](const QString& error) {
         qCCritical(lcCluster) << "registrar: Docker refused the event stream:" << error;
     });
+    m_fenceTimer.setInterval(5000);
+    connect(&m_fenceTimer, &QTimer::timeout, this, &Registrar::readFences, Qt::UniqueConnection);
+    m_fenceTimer.start();
+    readFences();
     grant();
 }
 
@@ -160,6 +165,7 @@ void Registrar::stop(QObject* context, Callback<void> done)
     m_keepAlive.stop();
     m_retry.stop();
     m_retryList.stop();
+    m_fenceTimer.stop();
     delete std::exchange(m_events, nullptr);
     // Abandons every request on the wire: nothing may be written after the revoke below.
     delete std::exchange(m_requests, new QObject(this));
@@ -169,6 +175,7 @@ void Registrar::stop(QObject* context, Callback<void> done)
     m_containers.clear();
     m_inFlight.clear();
     m_listing = m_relist = m_granting = m_keepAliveInFlight = m_keepAliveFailing = false;
+    m_readingFences = m_fencesRead = false;
     announce();
     if (lease == 0 || !m_etcd) {
         done({});
@@ -271,15 +278,57 @@ void Registrar::setRunning(const QString& id, const QMap<QString, QString>& labe
         }
         return;
     }
-    m_containers.insert(id, {key, value});
+    const QString node = labels.value(QString::fromLatin1(BackendService::LabelNode));
+    // A listing names it "/apache-8001", an event "apache-8001".
+    const QString container = name.startsWith(u'/') ? name.mid(1) : name;
+    m_containers.insert(
+        id, {key, value, node.isEmpty() || container.isEmpty() ? QString() : node + u'/' + container});
+}
+
+void Registrar::readFences()
+{
+    if (!m_running || m_readingFences || !m_etcd)
+        return;
+    const Result<QByteArray> prefix = fencePrefix(m_prefix);
+    if (!prefix) { // a prefix that would cover its own fence records: there can be none
+        m_fencesRead = true;
+        return;
+    }
+    m_readingFences = true;
+    m_etcd->getPrefix(*prefix, m_requests, [this, fences = *prefix](const Result<KvSnapshot>& r) {
+        m_readingFences = false;
+        if (!r) {
+            qCWarning(lcCluster) << "registrar: cannot read the fence records, retrying:"
+                                 << r.error().toString();
+            return;
+        }
+        QSet<QString> fenced;
+        for (const KeyValue& kv : r->kvs)
+            fenced.insert(QString::fromUtf8(kv.key.mid(fences.size())));
+        const bool first = !std::exchange(m_fencesRead, true);
+        if (fenced != m_fenced || first) {
+            m_fenced = fenced;
+            reconcile();
+        }
+    });
 }
 
 QMap<QByteArray, QByteArray> Registrar::desired() const
 {
     // Two containers claiming one key: the one with the greater id wins, the same way every time.
     QMap<QByteArray, QByteArray> out;
-    for (auto it = m_containers.cbegin(); it != m_containers.cend(); ++it)
+    for (auto it = m_containers.cbegin(); it != m_containers.cend(); ++it) {
+        if (!it->fence.isEmpty() && m_fenced.contains(it->fence)) {
+            if (!m_fenceWarned.contains(it->fence)) {
+                m_fenceWarned.insert(it->fence);
+                qCWarning(lcCluster).noquote()
+                    << u"registrar: %1 not registered: it is fenced (its backend was moved to another node "
+                       u"while this one was lost)"_s.arg(it->fence);
+            }
+            continue;
+        }
         out.insert(it->key, it->value);
+    }
     return out;
 }
 
@@ -349,7 +398,7 @@ void Registrar::reconcile()
     if (m_lease == 0)
         grant();
     const QMap<QByteArray, QByteArray> want = desired();
-    if (m_lease != 0) {
+    if (m_lease != 0 && m_fencesRead) {
         for (auto it = want.cbegin(); it != want.cend(); ++it) {
             const auto held = m_written.constFind(it.key());
             if (!m_inFlight.contains(it.key()) && (held == m_written.cend() || *held != it.value()))
@@ -364,30 +413,64 @@ void Registrar::reconcile()
     announce();
 }
 
+QString Registrar::fenceOf(const QByteArray& key) const
+{
+    for (const Wanted& w : m_containers) {
+        if (w.key == key && !w.fence.isEmpty())
+            return w.fence;
+    }
+    return QString();
+}
+
 void Registrar::putKey(const QByteArray& key, const QByteArray& value)
 {
     m_inFlight.insert(key);
     const qint64 lease = m_lease;
+    // The fence record checked in the same transaction as the write: one written since the last
+    // read (the node was lost and its backends moved meanwhile) still keeps the container out.
+    const QString fence = fenceOf(key);
+    const QStringList parts = fence.split(u'/');
+    const Result<QByteArray> guard =
+        parts.size() == 2 ? fenceKey(m_prefix, parts[0], parts[1]) : Result<QByteArray>(QByteArray());
+    if (guard && !guard->isEmpty()) {
+        m_etcd->putWithLeaseUnless(key, value, lease, *guard, m_requests,
+                                   [this, key, value, lease, fence](const Result<etcdv3::TxnResult>& r) {
+                                       if (r && !r->succeeded) {
+                                           m_inFlight.remove(key);
+                                           m_fenced.insert(fence);
+                                           reconcile(); // leaves it out now, and says so once
+                                           return;
+                                       }
+                                       written(key, value, lease,
+                                               r ? Result<qint64>(r->revision) : Result<qint64>(r.error()));
+                                   });
+        return;
+    }
     m_etcd->putWithLease(key, value, lease, m_requests, [this, key, value, lease](const Result<qint64>& r) {
-        m_inFlight.remove(key);
-        if (r && lease == m_lease) {
-            const bool changed = m_written.value(key) != value;
-            m_written.insert(key, value);
-            if (changed)
-                qCInfo(lcCluster).noquote()
-                    << u"registrar: %1 = %2"_s.arg(QString::fromUtf8(key), QString::fromUtf8(value));
-        } else if (!r && lease == m_lease) {
-            // "requested lease not found": the lease went before its keepalive noticed.
-            if (r.error().code == ErrorCode::NotFound) {
-                leaseLost(r.error().toString());
-                return;
-            }
-            qCWarning(lcCluster) << "registrar: cannot write" << key << ", retrying:" << r.error().toString();
-            m_retry.start();
+        written(key, value, lease, r);
+    });
+}
+
+void Registrar::written(const QByteArray& key, const QByteArray& value, qint64 lease, const Result<qint64>& r)
+{
+    m_inFlight.remove(key);
+    if (r && lease == m_lease) {
+        const bool changed = m_written.value(key) != value;
+        m_written.insert(key, value);
+        if (changed)
+            qCInfo(lcCluster).noquote()
+                << u"registrar: %1 = %2"_s.arg(QString::fromUtf8(key), QString::fromUtf8(value));
+    } else if (!r && lease == m_lease) {
+        // "requested lease not found": the lease went before its keepalive noticed.
+        if (r.error().code == ErrorCode::NotFound) {
+            leaseLost(r.error().toString());
             return;
         }
-        reconcile();
-    });
+        qCWarning(lcCluster) << "registrar: cannot write" << key << ", retrying:" << r.error().toString();
+        m_retry.start();
+        return;
+    }
+    reconcile();
 }
 
 void Registrar::removeKey(const QByteArray& key)

@@ -70,6 +70,7 @@ private:
     {
         QByteArray key;
         QByteArray value;
+        QString fence; // "node/container": how a fence record (FenceRecord.h) names it
     };
 
     void onEvent(const QJsonObject& event);
@@ -80,9 +81,12 @@ private:
     void leaseLost(const QString& why);
     void reconcile();
     void putKey(const QByteArray& key, const QByteArray& value);
+    void written(const QByteArray& key, const QByteArray& value, qint64 lease, const Result<qint64>& r);
+    QString fenceOf(const QByteArray& key) const; // "node/container" of the container claiming key
     void removeKey(const QByteArray& key);
     QMap<QByteArray, QByteArray> desired() const;
     void announce();
+    void readFences();
 
     QPointer<DockerClient> m_docker; // Not owned.
     QPointer<EtcdV3Client> m_etcd;   // Not owned.
@@ -104,6 +108,14 @@ private:
     QMap<QByteArray, QByteArray> m_written; // what etcd holds on m_lease
     QSet<QByteArray> m_inFlight;            // keys with a request on the wire
     QSet<QString> m_rejected;               // containers already warned about (bad label values)
+    // Containers whose backends were moved off a lost node ("node/container"): never registered
+    // again. Nothing is written before the first read, so a container that comes back with its
+    // node cannot slip into the upstream in between; read again every few seconds.
+    QSet<QString> m_fenced;
+    bool m_fencesRead = false;
+    bool m_readingFences = false;
+    QTimer m_fenceTimer;
+    mutable QSet<QString> m_fenceWarned;
     int m_announcedKeys = -1;
     qint64 m_announcedLease = -1;
     QObject* m_requests = nullptr; // Owned (child): context of every request, deleted by stop()

@@ -233,6 +233,15 @@ void EtcdV3Client::removePrefix(const QByteArray& prefix, QObject* context, Call
          decodeWith<qint64>(std::move(callback), etcdv3::parseDelete, whereFor(subject)));
 }
 
+void EtcdV3Client::putWithLeaseUnless(const QByteArray& key, const QByteArray& value, qint64 lease,
+                                      const QByteArray& guard, QObject* context,
+                                      Callback<etcdv3::TxnResult> callback)
+{
+    const QString subject = keySubject(key);
+    post("/v3/kv/txn", etcdv3::putUnlessBody(key, value, lease, guard), subject, context,
+         decodeWith<etcdv3::TxnResult>(std::move(callback), etcdv3::parseCas, whereFor(subject)), false);
+}
+
 void EtcdV3Client::compareAndSwap(const QByteArray& key, const std::optional<QByteArray>& expected,
                                   const QByteArray& value, QObject* context,
                                   Callback<etcdv3::TxnResult> callback)

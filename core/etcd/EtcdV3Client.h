@@ -41,6 +41,9 @@ public:
              Callback<qint64> callback) override;
     void putWithLease(const QByteArray& key, const QByteArray& value, qint64 lease, QObject* context,
                       Callback<qint64> callback);
+    // One transaction: the put happens only while `guard` is absent (the registrar's fence records).
+    void putWithLeaseUnless(const QByteArray& key, const QByteArray& value, qint64 lease,
+                            const QByteArray& guard, QObject* context, Callback<etcdv3::TxnResult> callback);
     void remove(const QByteArray& key, QObject* context, Callback<qint64> callback) override;
     void putIf(const QByteArray& key, const QByteArray& value, qint64 expectedModRevision, QObject* context,
                Callback<qint64> callback) override;

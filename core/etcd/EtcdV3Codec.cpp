@@ -124,6 +124,23 @@ QByteArray casBody(const QByteArray& key, const std::optional<QByteArray>& expec
     return compact(o);
 }
 
+QByteArray putUnlessBody(const QByteArray& key, const QByteArray& value, qint64 lease,
+                         const QByteArray& guard)
+{
+    QJsonObject put{{u"key"_s, b64(key)}, {u"value"_s, b64(value)}};
+    if (lease != 0)
+        put.insert(u"lease"_s, num(lease));
+    const QJsonObject o{
+        {u"compare"_s, QJsonArray{QJsonObject{{u"key"_s, b64(guard)},
+                                              {u"result"_s, u"EQUAL"_s},
+                                              {u"target"_s, u"CREATE"_s},
+                                              {u"create_revision"_s, u"0"_s}}}},
+        {u"success"_s, QJsonArray{QJsonObject{{u"request_put"_s, put}}}},
+        {u"failure"_s, QJsonArray{QJsonObject{{u"request_range"_s, QJsonObject{{u"key"_s, b64(guard)}}}}}},
+    };
+    return compact(o);
+}
+
 namespace {
 
 QByteArray conditionalBody(const QByteArray& key, qint64 expectedModRevision, const QJsonObject& success)

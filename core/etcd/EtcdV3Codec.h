@@ -30,6 +30,10 @@ QByteArray deleteBody(const QByteArray& key, const QByteArray& rangeEnd = {});
 // Compare-and-swap: put newValue if the key holds expected, or (no expected) if it does not exist.
 QByteArray casBody(const QByteArray& key, const std::optional<QByteArray>& expected,
                    const QByteArray& newValue, qint64 lease = 0);
+// Put key = value (on lease, when not 0) only while `guard` does not exist; on failure the
+// response holds the guard (TxnResult::current).
+QByteArray putUnlessBody(const QByteArray& key, const QByteArray& value, qint64 lease,
+                         const QByteArray& guard);
 // The same on the key's mod revision (0: the key must not exist), then a put or a delete.
 QByteArray putIfBody(const QByteArray& key, const QByteArray& value, qint64 expectedModRevision);
 QByteArray removeIfBody(const QByteArray& key, qint64 expectedModRevision);

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 // `lbdeck-engine register` as it is deployed on a node: its own process, real dockerd and etcd,
 // containers started with the docker CLI (outside lbdeck), kill -9 and SIGTERM.
+#include "core/cluster/FenceRecord.h"
 #include "core/etcd/EtcdV3Client.h"
 #include "tests/support/Await.h"
 #include "tests/testbed/DockerDaemon.h"
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void startAndStopAreFollowed();
     void keysOutsideThePrefixAreRefused();
+    void fencedContainersAreNeverRegistered();
     void killedRegistrarLetsTheKeysExpire();
     void restartRegistersWhatRunsAndSurvivesALostLease();
     void etcdRestartIsRiddenOut();
@@ -211,6 +213,43 @@ void TestRegistrar::keysOutsideThePrefixAreRefused()
     VERIFY_OK(
         await<qint64>([&](QObject* c, Callback<qint64> cb) { m_client->remove("/other/kept", c, cb); }));
     QCOMPARE(allKeys(), std::optional<QList<QByteArray>>(QList<QByteArray>{}));
+}
+
+// A container recorded as fenced (its backend was moved off its node while the node was lost)
+// is never registered by the registrar on that node, even though it runs with valid labels; the
+// record lifted, it is.
+void TestRegistrar::fencedContainersAreNeverRegistered()
+{
+    QVERIFY(m_registrar); // the one startAndStopAreFollowed started
+    const QByteArray fence = "/lbdeck-fenced/reg/node-r/reg-fenced";
+    FenceRecord record{u"node-r"_s, u"reg-fenced"_s, "/reg/fenced", {}, u"node-s"_s, u"apache-8077"_s, {},
+                       {}};
+    VERIFY_OK(await<qint64>(
+        [&](QObject* ctx, Callback<qint64> cb) { m_client->put(fence, record.toJson(), 0, ctx, cb); }));
+    auto run = [this](const QString& name, quint16 port) {
+        return m_docker.docker(
+            {u"run"_s, u"-d"_s, u"--name"_s, name, u"--label"_s, u"io.lbdeck.backend="_s + name, u"--label"_s,
+             u"io.lbdeck.key=/reg/"_s + name.mid(4), u"--label"_s,
+             u"io.lbdeck.address=%1:%2"_s.arg(Address).arg(port), u"--label"_s, u"io.lbdeck.node=node-r"_s,
+             u"-p"_s, u"%1:%2:80"_s.arg(Address).arg(port), DockerDaemon::backendImage()});
+    };
+    // Its fenced twin first, then one that is not: once that one is in etcd, the registrar has
+    // seen both.
+    QCOMPARE(run(u"reg-fenced"_s, freePort()), QString());
+    QCOMPARE(run(u"reg-free"_s, freePort()), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(etcdKey("/reg/free").has_value(), 15000);
+    QVERIFY(!etcdKey("/reg/fenced").has_value());
+    QTRY_VERIFY2_WITH_TIMEOUT(m_log.contains("node-r/reg-fenced not registered: it is fenced"),
+                              m_log.right(2000), 5000);
+    // Still not after the registrar's next looks at Docker and at the fence records.
+    QCOMPARE(m_docker.docker({u"restart"_s, u"-t"_s, u"1"_s, u"reg-fenced"_s}), QString());
+    QTest::qWait(6000);
+    QVERIFY(!etcdKey("/reg/fenced").has_value());
+
+    VERIFY_OK(await<qint64>([&](QObject* ctx, Callback<qint64> cb) { m_client->remove(fence, ctx, cb); }));
+    QTRY_VERIFY_WITH_TIMEOUT(etcdKey("/reg/fenced").has_value(), 15000);
+    QCOMPARE(m_docker.docker({u"rm"_s, u"-f"_s, u"reg-fenced"_s, u"reg-free"_s}), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!etcdKey("/reg/fenced").has_value() && !etcdKey("/reg/free").has_value(), 5000);
 }
 
 void TestRegistrar::startAndStopAreFollowed()
