@@ -132,6 +132,12 @@ void NodeConnection::probe()
     if (m_tunnel && m_tunnel->state() != SshTunnel::State::Ready)
         return;
     if (m_state != State::Ready) {
+        // Tried again, less often the longer it stays down: every probe for 30 s, then every
+        // other one, and so on, at most every 8th (16 s by default).
+        const qint64 down = m_stateSince.secsTo(QDateTime::currentDateTimeUtc());
+        if (++m_skipped < qMin<qint64>(8, qMax<qint64>(1, down / 15)))
+            return;
+        m_skipped = 0;
         readVersion(); // answers again: Ready, with the version it runs now
         return;
     }

@@ -81,6 +81,7 @@ private:
     QTimer m_health;
     bool m_probing = false;
     int m_misses = 0;
+    int m_skipped = 0; // probes left out while down (the retry backs off)
 };
 
 } // namespace lbdeck
