@@ -138,7 +138,13 @@ void NodeConnection::probe()
         if (++m_skipped < qMin<qint64>(8, qMax<qint64>(1, down / 15)))
             return;
         m_skipped = 0;
-        readVersion(); // answers again: Ready, with the version it runs now
+        // A ping first: it fails quietly, where a version read logs its negotiation failing.
+        m_probing = true;
+        m_docker->ping(this, [this](const Result<void>& r) {
+            m_probing = false;
+            if (r)
+                readVersion(); // answers again: Ready, with the version it runs now
+        });
         return;
     }
     m_probing = true;
