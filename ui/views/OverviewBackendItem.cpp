@@ -13,17 +13,32 @@ namespace lbdeck {
 OverviewBackendItem::OverviewBackendItem(QString key, QGraphicsItem* parent)
     : QGraphicsItem(parent)
     , m_key(std::move(key))
-{}
+{
+    // Repainted from a pixmap when only its neighbours (the lines, the box) changed.
+    setCacheMode(QGraphicsItem::DeviceCoordinateCache);
+    m_nameText.setTextFormat(Qt::PlainText);
+    m_stateText.setTextFormat(Qt::PlainText);
+    m_stateText.setPerformanceHint(QStaticText::AggressiveCaching);
+}
 
 void OverviewBackendItem::show(const QString& name, OverviewModel::State state, double rps,
                                const QString& detail)
 {
-    if (name == m_name && state == m_state && rps == m_rps)
+    // Compared as shown: a rate that moves below the shown precision repaints nothing.
+    const QString second = OverviewModel::stateText(state) +
+                           (rps >= 0 ? u" · %1 r/s"_s.arg(rps, 0, 'f', rps < 10 ? 1 : 0) : QString());
+    if (detail != m_detail) {
+        m_detail = detail;
+        setToolTip(detail);
+    }
+    if (name == m_name && state == m_state && second == m_stateText.text())
         return;
-    m_name = name;
+    if (name != m_name) {
+        m_name = name;
+        m_nameStale = true; // laid out again at the next paint, for the painter's font
+    }
     m_state = state;
-    m_rps = rps;
-    setToolTip(detail);
+    m_stateText.setText(second);
     update();
 }
 
@@ -47,16 +62,21 @@ void OverviewBackendItem::paint(QPainter* painter, const QStyleOptionGraphicsIte
     painter->setBrush(color);
     painter->setPen(Qt::NoPen);
     painter->drawRoundedRect(QRectF(r.left(), r.top(), 6, r.height()), 3, 3);
-    painter->setPen(Qt::black);
     const QRectF text = r.adjusted(10, 2, -4, -2);
     const QFontMetricsF fm(painter->font());
-    painter->drawText(QRectF(text.left(), text.top(), text.width(), text.height() / 2),
-                      Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(m_name, Qt::ElideMiddle, text.width()));
-    const QString second = OverviewModel::stateText(m_state) +
-                           (m_rps >= 0 ? u" · %1 r/s"_s.arg(m_rps, 0, 'f', m_rps < 10 ? 1 : 0) : QString());
+    if (m_nameStale || m_nameFont != painter->font()) {
+        m_nameStale = false;
+        m_nameFont = painter->font();
+        m_nameText.setText(fm.elidedText(m_name, Qt::ElideMiddle, text.width()));
+        m_nameText.prepare(painter->transform(), m_nameFont);
+    }
+    // Each line centred in its half, as drawText's AlignVCenter put it.
+    const qreal lineHeight = fm.height();
+    const qreal half = text.height() / 2;
+    painter->setPen(Qt::black);
+    painter->drawStaticText(QPointF(text.left(), text.top() + (half - lineHeight) / 2), m_nameText);
     painter->setPen(color.darker(180));
-    painter->drawText(QRectF(text.left(), text.center().y(), text.width(), text.height() / 2),
-                      Qt::AlignLeft | Qt::AlignVCenter, second);
+    painter->drawStaticText(QPointF(text.left(), text.top() + half + (half - lineHeight) / 2), m_stateText);
 }
 
 } // namespace lbdeck

@@ -5,6 +5,7 @@
 #include "ui/models/OverviewModel.h"
 
 #include <QGraphicsItem>
+#include <QStaticText>
 
 namespace lbdeck {
 
@@ -30,7 +31,13 @@ private:
     QString m_key;
     QString m_name;
     OverviewModel::State m_state = OverviewModel::State::Unknown;
-    double m_rps = -1;
+    QString m_detail;
+    // What paint() draws, laid out once per change rather than once per frame: a repaint of the
+    // drawing with 1,000 backends must stay well inside a frame.
+    QStaticText m_nameText; // elided to the tile's width, for the font it was laid out with
+    QFont m_nameFont;
+    bool m_nameStale = true;
+    QStaticText m_stateText; // "serving · 12 r/s"
 };
 
 } // namespace lbdeck

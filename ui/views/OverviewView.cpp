@@ -260,11 +260,16 @@ void OverviewView::refresh()
         d.box->show(gi.data(OverviewModel::RunningRole).toBool(), subtitle, stateOf(gi),
                     gi.data(OverviewModel::DetailRole).toString());
         auto setLine = [](Line& line, double rps, OverviewModel::State state) {
-            if (line.rps == rps && line.path->data(0).toInt() == int(state))
+            // Thickness in whole steps (1 to 8 px by log2 of requests/s): a rate that moves within
+            // a step leaves the line alone, so a second's new rates do not repaint 1,000 curves.
+            const double step = rps > 0    ? 1.0 + qMin(7.0, std::floor(std::log2(1.0 + rps)))
+                                : rps == 0 ? 0.5
+                                           : -1;
+            if (line.rps == step && line.path->data(0).toInt() == int(state))
                 return;
-            line.rps = rps;
+            line.rps = step;
             line.path->setData(0, int(state));
-            const qreal width = rps > 0 ? 1.0 + qMin(7.0, std::log2(1.0 + rps)) : 1.0;
+            const qreal width = rps > 0 ? step : 1.0;
             QColor color = overview::stateColor(state);
             color.setAlpha(rps > 0 ? 200 : 110);
             line.path->setPen(QPen(color, width));

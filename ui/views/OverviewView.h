@@ -56,7 +56,7 @@ private:
     struct Line
     {
         QGraphicsPathItem* path = nullptr; // Owned by the scene.
-        double rps = -2;
+        double rps = -2;                   // the thickness step it was drawn with (-2: never drawn)
     };
     struct Drawn
     {
