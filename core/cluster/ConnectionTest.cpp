@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "ConnectionTest.h"
 
+#include "EngineLink.h"
 #include "NodeConnection.h"
 #include "ProfileValidation.h"
-#include "EngineLink.h"
 #include "RemoteEngineLinks.h"
 #include "core/engine/EngineConfig.h"
 #include "core/etcd/EtcdConnect.h"
