@@ -80,13 +80,17 @@ void NodeMoveAction::move(const QString& node)
     m_evacuation->plan(node, this, [this, node](const Result<EvacuationPlan>& plan) {
         m_planning = false;
         updateEnabled();
+        // The dialogs run their own event loop: not inside the etcd reply's stack frames.
         if (!plan) {
             const QString text = tr("Cannot move the backends of %1: %2").arg(node, plan.error().message);
             Q_EMIT logMessage(text, true);
-            dialogs::warning(m_window, tr("Move its backends"), text);
+            QMetaObject::invokeMethod(
+                this, [this, text] { dialogs::warning(m_window, tr("Move its backends"), text); },
+                Qt::QueuedConnection);
             return;
         }
-        confirmAndRun(*plan);
+        QMetaObject::invokeMethod(
+            this, [this, p = *plan] { confirmAndRun(p); }, Qt::QueuedConnection);
     });
 }
 

@@ -29,8 +29,16 @@ void BalancerFleet::setMirror(PrefixMirror* mirror)
 
 void BalancerFleet::addBalancer(const QString& name, EngineLink* link)
 {
-    m_tracked.append(Tracked{name, link, {}, {}});
-    connect(link, &EngineLink::updated, this, &BalancerFleet::evaluate);
+    m_tracked.append(Tracked{name, link, {}, {}, {}});
+    // The served set, sorted once per status rather than once per evaluation.
+    connect(link, &EngineLink::updated, this, [this, index = m_tracked.size() - 1] {
+        Tracked& t = m_tracked[index];
+        if (t.link) {
+            t.sortedLive = t.link->liveValues();
+            t.sortedLive.sort();
+        }
+        evaluate();
+    });
     connect(link, &EngineLink::reachabilityChanged, this, &BalancerFleet::evaluate);
     m_tick.start();
     evaluate();
@@ -129,22 +137,24 @@ void BalancerFleet::evaluate()
     QList<BalancerState> next;
     for (Tracked& t : m_tracked)
         next << stateOf(t, now);
-    // Those in sync with etcd, at the newest revision among them: do they serve one set?
-    qint64 top = 0;
-    for (const BalancerState& s : std::as_const(next)) {
-        if (s.health == BalancerState::Health::InSync)
-            top = qMax(top, s.revision);
+    // Those that have seen etcd's newest change under the prefix: do they serve one set? (Their
+    // store revisions may differ: the store moves with keys elsewhere.) Without a mirror, those
+    // at the newest revision among them.
+    qint64 top = m_mirror ? m_mirror->lastChangeRevision() : 0;
+    if (!m_mirror) {
+        for (const BalancerState& s : std::as_const(next)) {
+            if (s.health == BalancerState::Health::InSync)
+                top = qMax(top, s.revision);
+        }
     }
     QList<int> compared;
     QHash<QStringList, int> groups; // served set -> how many serve it
     QList<QStringList> sets(next.size());
     for (int i = 0; i < next.size(); ++i) {
-        if (next[i].health != BalancerState::Health::InSync || next[i].revision != top || !m_tracked[i].link)
+        if (next[i].health != BalancerState::Health::InSync || next[i].revision < top || !m_tracked[i].link)
             continue;
-        QStringList set = m_tracked[i].link->liveValues();
-        set.sort();
-        sets[i] = set;
-        ++groups[set];
+        sets[i] = m_tracked[i].sortedLive;
+        ++groups[sets[i]];
         compared << i;
     }
     int largest = 0;

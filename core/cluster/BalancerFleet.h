@@ -25,7 +25,8 @@ struct BalancerState
         Waiting,     // no answer yet
         InSync,      // at etcd's newest change, serving what the others serve
         Lagging,     // answers, but behind etcd's newest change (or not following etcd) for the grace
-        Disagreeing, // at the same revision as the others, serving a different set, for the grace
+        Disagreeing, // has seen etcd's newest change, as the others, but serves a different set, for the
+                     // grace
         Unreachable  // its engine does not answer
     };
     QString name;
@@ -41,8 +42,9 @@ struct BalancerState
 
 // Every load balancer of a profile, compared: each engine's /status against the window's own etcd
 // mirror (lagging: its revision is older than the newest change under the prefix, or its etcd link
-// is down) and against each other (disagreeing: same revision, different servers). Both need to
-// last `grace`, so a change on its way (a poll behind, a reload running) is not a flag.
+// is down) and against each other (disagreeing: both have seen that change and serve different
+// servers). Both need to last `grace`, so a change on its way (a poll behind, a reload running) is not a
+// flag.
 class BalancerFleet : public QObject
 {
     Q_OBJECT
@@ -73,6 +75,7 @@ private:
         QPointer<EngineLink> link;
         QDateTime behindSince;   // invalid while it follows etcd
         QDateTime disagreeSince; // invalid while it serves what the others serve
+        QStringList sortedLive;  // what nginx serves there, sorted, as of its last status
     };
     void evaluate();
     BalancerState stateOf(Tracked& t, const QDateTime& now) const;

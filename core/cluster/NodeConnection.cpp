@@ -111,6 +111,8 @@ void NodeConnection::readVersion()
     m_probing = true;
     m_docker->version(this, [this](const Result<DockerVersion>& v) {
         m_probing = false;
+        if (!m_docker) // stop(): the client is being deleted and cancels what it had
+            return;
         if (!v) {
             if (m_state != State::Failed)
                 setState(State::Failed, u"node %1: %2"_s.arg(m_node.name, v.error().toString()));
@@ -142,7 +144,7 @@ void NodeConnection::probe()
         m_probing = true;
         m_docker->ping(this, [this](const Result<void>& r) {
             m_probing = false;
-            if (r)
+            if (r && m_docker)
                 readVersion(); // answers again: Ready, with the version it runs now
         });
         return;
@@ -150,6 +152,8 @@ void NodeConnection::probe()
     m_probing = true;
     m_docker->ping(this, [this](const Result<void>& r) {
         m_probing = false;
+        if (!m_docker) // stop(): cancelled, not a miss
+            return;
         if (r) {
             m_misses = 0;
             return;

@@ -415,11 +415,13 @@ void Registrar::reconcile()
 
 QString Registrar::fenceOf(const QByteArray& key) const
 {
+    // The container desired() lets win: the greatest id among those not fenced.
+    QString fence;
     for (const Wanted& w : m_containers) {
-        if (w.key == key && !w.fence.isEmpty())
-            return w.fence;
+        if (w.key == key && !(!w.fence.isEmpty() && m_fenced.contains(w.fence)))
+            fence = w.fence;
     }
-    return QString();
+    return fence;
 }
 
 void Registrar::putKey(const QByteArray& key, const QByteArray& value)

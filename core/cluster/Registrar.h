@@ -82,7 +82,7 @@ private:
     void reconcile();
     void putKey(const QByteArray& key, const QByteArray& value);
     void written(const QByteArray& key, const QByteArray& value, qint64 lease, const Result<qint64>& r);
-    QString fenceOf(const QByteArray& key) const; // "node/container" of the container claiming key
+    QString fenceOf(const QByteArray& key) const; // "node/container" of the container desired() picks
     void removeKey(const QByteArray& key);
     QMap<QByteArray, QByteArray> desired() const;
     void announce();

