@@ -48,9 +48,25 @@ if [ "${1:-}" = - ] && [ "${2:-}" = inner ]; then
     mount -o remount,bind,rw "$p"
   done
   if [ "$PRIVATE_TMP" = yes ]; then
+    # A work directory under /tmp (a checkout there) would vanish under the private /tmp: it is
+    # held on /mnt meanwhile and bound back at its own path inside the new /tmp.
+    hold=
+    case "$work/" in
+      /tmp/* | /var/tmp/*)
+        [ -d /mnt ] || fail "no /mnt to hold $work across the private /tmp"
+        hold=/mnt/lbdeck-work
+        mount -t tmpfs -o mode=700 tmpfs /mnt
+        mkdir -p "$hold"
+        mount --rbind "$work" "$hold"
+        ;;
+    esac
     for t in /tmp /var/tmp; do
       [ -d "$t" ] && mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$t"
     done
+    if [ -n "$hold" ]; then
+      mkdir -p "$work"
+      mount --rbind "$hold" "$work"
+    fi
   fi
   if [ "$PROTECT_HOME" = yes ]; then
     for h in /home /root /run/user; do
