@@ -27,12 +27,21 @@ qint64 masterPid(const QString& pidFile)
     return ok && pid > 1 ? pid : 0;
 }
 
-QList<qint64> acceptingWorkers(qint64 master)
+namespace {
+
+struct Child
 {
-    QList<qint64> out;
+    qint64 pid = 0;
+    QByteArray title; // its cmdline: "nginx: worker process", "... is shutting down"
+};
+
+// The master's direct children with their titles: /proc/<master>/task/<tid>/children lists them
+// without scanning all of /proc.
+QList<Child> childrenOf(qint64 master)
+{
+    QList<Child> out;
     if (master <= 0)
         return out;
-    // /proc/<master>/task/<tid>/children lists the direct children without scanning all of /proc.
     QFile children(u"/proc/%1/task/%1/children"_s.arg(master));
     if (!children.open(QIODevice::ReadOnly))
         return out;
@@ -42,11 +51,20 @@ QList<qint64> acceptingWorkers(qint64 master)
         if (!ok)
             continue;
         QFile cmdline(u"/proc/%1/cmdline"_s.arg(pid));
-        if (!cmdline.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray title = cmdline.readAll();
-        if (title.contains("worker process") && !title.contains("shutting down"))
-            out << pid;
+        if (cmdline.open(QIODevice::ReadOnly))
+            out << Child{pid, cmdline.readAll()};
+    }
+    return out;
+}
+
+} // namespace
+
+QList<qint64> acceptingWorkers(qint64 master)
+{
+    QList<qint64> out;
+    for (const Child& c : childrenOf(master)) {
+        if (c.title.contains("worker process") && !c.title.contains("shutting down"))
+            out << c.pid;
     }
     return out;
 }
@@ -91,25 +109,12 @@ double nowSinceBoot()
 QList<WorkerGeneration> workerGenerations(qint64 master)
 {
     QList<WorkerGeneration> out;
-    if (master <= 0)
-        return out;
-    QFile children(u"/proc/%1/task/%1/children"_s.arg(master));
-    if (!children.open(QIODevice::ReadOnly))
-        return out;
     QList<Worker> workers;
-    for (const QByteArray& p : children.readAll().trimmed().split(' ')) {
-        bool ok = false;
-        const qint64 pid = p.toLongLong(&ok);
-        if (!ok)
-            continue;
-        QFile cmdline(u"/proc/%1/cmdline"_s.arg(pid));
-        if (!cmdline.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray title = cmdline.readAll();
-        const double start = startSinceBoot(pid);
-        if (!title.contains("worker process") || start < 0)
+    for (const Child& c : childrenOf(master)) {
+        const double start = startSinceBoot(c.pid);
+        if (!c.title.contains("worker process") || start < 0)
             continue; // cache manager and loader are no generation's
-        workers << Worker{pid, start, title.contains("shutting down")};
+        workers << Worker{c.pid, start, c.title.contains("shutting down")};
     }
     std::sort(workers.begin(), workers.end(),
               [](const Worker& a, const Worker& b) { return a.startS < b.startS; });
