@@ -7,8 +7,12 @@
 #include <QFile>
 #include <QLocalSocket>
 #include <QRandomGenerator>
+#include <QSet>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -58,6 +62,44 @@ void removeStaleBridges()
     }
 }
 
+// The third octets of 10.213.N.0/24 that some interface on this machine already has.
+QSet<int> subnetsInUse()
+{
+    QSet<int> used;
+    QByteArray out;
+    if (!runCommand(u"ip"_s, {u"-4"_s, u"-o"_s, u"addr"_s, u"show"_s}, &out).isEmpty())
+        return used;
+    for (const QByteArray& line : out.split('\n')) {
+        const qsizetype at = line.indexOf(" 10.213.");
+        if (at >= 0)
+            used.insert(line.mid(at + 8).split('.').first().toInt());
+    }
+    return used;
+}
+
+// Gives the bridge a /24 no other interface has. Engines of several tests (and the demo's three
+// nodes) run at once: two bridges on one subnet would route a container's traffic into the wrong
+// one, where it is silently lost. The choice and the claim happen under one machine-wide lock.
+QString claimSubnet(const QString& bridge)
+{
+    const int lock = ::open("/run/lock/lbdeck-testbed-subnets.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock >= 0)
+        ::flock(lock, LOCK_EX);
+    const QSet<int> used = subnetsInUse();
+    const int first = int(QRandomGenerator::global()->bounded(200u));
+    QString err = u"no free 10.213.N.0/24 subnet for the test bridge"_s;
+    for (int i = 0; i < 200; ++i) {
+        const int n = 20 + (first + i) % 200;
+        if (used.contains(n))
+            continue;
+        err = runCommand(u"ip"_s, {u"addr"_s, u"add"_s, u"10.213.%1.1/24"_s.arg(n), u"dev"_s, bridge});
+        break;
+    }
+    if (lock >= 0)
+        ::close(lock);
+    return err;
+}
+
 } // namespace
 
 DockerDaemon::DockerDaemon()
@@ -83,18 +125,15 @@ QString DockerDaemon::start()
         return u"cannot create a temporary directory"_s;
     // A bridge of our own: docker0 and its subnet stay free for any other engine on the machine.
     removeStaleBridges();
-    const quint32 r = QRandomGenerator::global()->bounded(200u);
     static int counter = 0;
     m_bridge = u"lbdk%1n%2"_s.arg(QCoreApplication::applicationPid()).arg(counter++ % 100);
-    const QString subnet = u"10.213.%1.1/24"_s.arg(r + 20);
-    for (const QStringList& step :
-         {QStringList{u"link"_s, u"add"_s, u"name"_s, m_bridge, u"type"_s, u"bridge"_s},
-          QStringList{u"addr"_s, u"add"_s, subnet, u"dev"_s, m_bridge},
-          QStringList{u"link"_s, u"set"_s, m_bridge, u"up"_s}}) {
-        const QString err = runCommand(u"ip"_s, step);
-        if (!err.isEmpty())
-            return u"cannot set up the test bridge: %1"_s.arg(err);
-    }
+    QString err = runCommand(u"ip"_s, {u"link"_s, u"add"_s, u"name"_s, m_bridge, u"type"_s, u"bridge"_s});
+    if (err.isEmpty())
+        err = claimSubnet(m_bridge);
+    if (err.isEmpty())
+        err = runCommand(u"ip"_s, {u"link"_s, u"set"_s, m_bridge, u"up"_s});
+    if (!err.isEmpty())
+        return u"cannot set up the test bridge: %1"_s.arg(err);
     const QString d = m_dir.path();
     const QStringList args{u"--storage-driver=vfs"_s,
                            u"--iptables=false"_s,
