@@ -408,7 +408,10 @@ void MainWindow::setSession(ClusterSession* session)
             m_upstreams->setSources(engine, m_session->prober());
             m_backendsBanner->setEngine(engine);
             m_upstreamsBanner->setEngine(engine);
-            m_traffic->setEngine(engine);
+            QList<std::pair<QString, EngineLink*>> engines;
+            for (const ClusterSession::Balancer& b : m_session->balancers())
+                engines.append({b.name, b.link});
+            m_traffic->setEngines(engines);
             // A backend's node is the one that publishes on its host (the profile's few nodes).
             m_traffic->setNodeOf([session = QPointer<ClusterSession>(m_session)](const QString& address) {
                 if (!session)

@@ -15,12 +15,15 @@
 #include "ui/MainWindow.h"
 #include "ui/models/BalancersModel.h"
 #include "ui/models/OverviewModel.h"
+#include "ui/models/TrafficModel.h"
 #include "ui/views/BalancersPanel.h"
+#include "ui/views/TrafficView.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -38,6 +41,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void bothServeOneSet();
+    void trafficPerBalancer();
     void lagsWhileItsEtcdLinkIsCut();
     void disagreesWhenItKeepsAnOlderSet();
     void unreachableIsNotLagging();
@@ -70,6 +74,7 @@ private:
 
     EngineFixture m_f;
     NginxServer m_nginxB;
+    NginxServer m_backend8003; // the fixture serves 8001 and 8002
     SshServer m_ssh;
     std::unique_ptr<TcpProxy> m_proxy;
     QTemporaryDir m_dir;
@@ -104,6 +109,9 @@ QString TestBalancersGui::writeToml(const QString& name, const QString& etcd, co
                 .toUtf8());
     if (isRoot())
         f.write("user = \"root\"\n");
+    // nginx's per-request lines go to each engine's own socket: each counts its own requests.
+    f.write(
+        u"[traffic]\naccess_log_socket = \"%1\"\n"_s.arg(m_dir.filePath(name + u"-access.sock"_s)).toUtf8());
     return path;
 }
 
@@ -121,6 +129,10 @@ void TestBalancersGui::initTestCase()
                  u"server { listen 127.0.0.1:@PORT@; location / { return 200 \"before lbdeck\\n\"; } }"_s),
              QString());
     QCOMPARE(m_ssh.start(), QString());
+    QCOMPARE(
+        m_backend8003.start(
+            u"server { listen 127.0.0.1:@PORT@; listen 127.0.1.2:8003; location / { return 200 \"backend 8003\\n\"; } }"_s),
+        QString());
     // core-b reads etcd through a link the test can cut; core-a directly.
     m_proxy = std::make_unique<TcpProxy>(u"127.0.0.1"_s, m_f.etcd.clientPort());
     QCOMPARE(put("/test/apache-8001", "127.0.1.3:8001"), QString());
@@ -218,6 +230,73 @@ void TestBalancersGui::bothServeOneSet()
     }
     QVERIFY2(m_overview->index(1, 0).data(OverviewModel::DetailRole).toString().contains(u"through ssh://"_s),
              qPrintable(m_overview->index(1, 0).data(OverviewModel::DetailRole).toString()));
+}
+
+void TestBalancersGui::trafficPerBalancer()
+{
+    auto* view = m_window->findChild<TrafficView*>();
+    QVERIFY(view);
+    auto* tabs = m_window->findChild<QTabWidget*>();
+    QVERIFY(tabs);
+    tabs->setCurrentWidget(view); // the links fetch /traffic while it is shown
+    TrafficModel* model = view->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QStringList backends{u"127.0.1.2:8002"_s, u"127.0.1.2:8003"_s, u"127.0.1.3:8001"_s};
+    const auto rowsThere = [&] {
+        for (const QString& b : backends)
+            for (const QString& key : {b, b + u" @ core-a"_s, b + u" @ core-b"_s})
+                if (model->rowOf(key) < 0)
+                    return false;
+        return true;
+    };
+    const auto dump = [&] {
+        QStringList lines;
+        for (int r = 0; r < model->rowCount(); ++r)
+            lines << model->addressAt(r) + u" 2xx="_s +
+                         model->index(r, TrafficModel::Status2xx).data(TrafficModel::ValueRole).toString();
+        return lines.join(u'\n');
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(rowsThere(), qPrintable(dump()), 20000);
+    QVERIFY(model->isPerBalancer());
+    QVERIFY(!view->table()->isColumnHidden(TrafficModel::Balancer));
+    const auto ok2xx = [&](const QString& key) {
+        return model->index(model->rowOf(key), TrafficModel::Status2xx)
+            .data(TrafficModel::ValueRole)
+            .toLongLong();
+    };
+    const auto balancerSum = [&](const QString& suffix) {
+        qint64 n = 0;
+        for (const QString& b : backends)
+            n += ok2xx(b + suffix);
+        return n;
+    };
+    const qint64 baseA = balancerSum(u" @ core-a"_s);
+    const qint64 baseB = balancerSum(u" @ core-b"_s);
+    // 30 requests through core-a's nginx, 12 through core-b's: each engine counts its own.
+    for (int i = 0; i < 30; ++i)
+        QCOMPARE(httpGet(u"127.0.0.1"_s, m_f.balancer.port(), "/", nullptr, 2000), 200);
+    for (int i = 0; i < 12; ++i)
+        QCOMPARE(httpGet(u"127.0.0.1"_s, m_nginxB.port(), "/", nullptr, 2000), 200);
+    QTRY_VERIFY2_WITH_TIMEOUT(balancerSum(u" @ core-a"_s) == baseA + 30 &&
+                                  balancerSum(u" @ core-b"_s) == baseB + 12,
+                              qPrintable(dump()), 15000);
+    // Each backend's summed row is its load balancers' rows added up, and says over how many.
+    QTRY_VERIFY2_WITH_TIMEOUT(balancerSum(QString()) == baseA + baseB + 42, qPrintable(dump()), 5000);
+    for (const QString& b : backends) {
+        const int sum = model->rowOf(b);
+        QCOMPARE(ok2xx(b), ok2xx(b + u" @ core-a"_s) + ok2xx(b + u" @ core-b"_s));
+        QCOMPARE(model->index(sum, TrafficModel::Balancer).data().toString(), u"all 2"_s);
+        QCOMPARE(model->index(sum, TrafficModel::Backend).data().toString(), b);
+        QCOMPARE(model->index(model->rowOf(b + u" @ core-b"_s), TrafficModel::Balancer).data().toString(),
+                 u"core-b"_s);
+        // Shares are within each load balancer's own rows (round-robin's 1/3 each), the sum's over all.
+        QCOMPARE(model->index(sum, TrafficModel::RrShare).data(TrafficModel::ValueRole).toDouble(),
+                 100.0 / 3);
+    }
+    // The totals count every backend once (the summed rows), with all 42 requests.
+    QCOMPARE(model->totals().backends, 3);
+    QCOMPARE(model->totals().requests, baseA + baseB + 42);
+    tabs->setCurrentIndex(0);
 }
 
 void TestBalancersGui::lagsWhileItsEtcdLinkIsCut()

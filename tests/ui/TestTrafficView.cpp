@@ -5,6 +5,7 @@
 // the chart's series and markers, and the line pane's pause, filter and copy. The view against a
 // real engine is tests/traffic's.
 #include "core/cluster/EngineLink.h"
+#include "ui/models/TrafficMerge.h"
 #include "ui/models/TrafficModel.h"
 #include "ui/views/TrafficChart.h"
 #include "ui/views/TrafficLinesPane.h"
@@ -18,6 +19,7 @@
 #include <QLineSeries>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 
 using namespace lbdeck;
@@ -127,6 +129,7 @@ private Q_SLOTS:
     void chartHasSeriesPerBackendAndMarkers();
     void engineLinkDrivesTheView();
     void linesPauseFilterCopy();
+    void severalBalancersPerRowAndSummed();
 };
 
 void TestTrafficView::modelFollowsDocumentsRowByRow()
@@ -367,6 +370,93 @@ void TestTrafficView::linesPauseFilterCopy()
     pane.appendLines(many);
     QVERIFY(text->blockCount() <= TrafficLinesPane::MaxLines);
     QVERIFY(pane.shownText().endsWith(u"line 2499 127.0.1.2.8002"_s));
+}
+
+void TestTrafficView::severalBalancersPerRowAndSummed()
+{
+    // Two engines with clocks 300 ms apart; B is counted by both, A by core-a only.
+    QJsonObject a0 =
+        document(T0, {{A, u"registered"_s, 100, 100, 10, 2, 5.0}, {B, u"registered"_s, 40, 40, 4}});
+    QJsonObject b0 = document(T0 + 300, {{B, u"registered"_s, 60, 20, 6, 1, 9.0}}, {u"flow table full"_s});
+    QJsonObject clients = {
+        {u"top"_s, QJsonArray{QJsonObject{{u"address"_s, u"10.0.0.7"_s}, {u"connections"_s, 3}}}}};
+    a0.insert(u"clients"_s, clients);
+    b0.insert(u"clients"_s, clients);
+    const QJsonObject one = mergeTraffic({{u"core-a"_s, a0, {}}});
+    QCOMPARE(one, a0); // one load balancer: its document as it is
+    const QJsonObject merged = mergeTraffic({{u"core-a"_s, a0, {}}, {u"core-b"_s, b0, {}}});
+    QStringList order;
+    QJsonObject sumB;
+    for (const QJsonValue& v : merged.value(u"upstreams"_s).toArray()) {
+        order << v.toObject().value(u"address"_s).toString();
+        if (order.last() == B)
+            sumB = v.toObject();
+    }
+    QCOMPARE(order, (QStringList{A, A + u" @ core-a"_s, B, B + u" @ core-a"_s, B + u" @ core-b"_s}));
+    QCOMPARE(sumB.value(u"to"_s).toObject().value(u"packets"_s).toInteger(), 100);
+    QCOMPARE(sumB.value(u"open"_s).toInteger(), 1);
+    QCOMPARE(sumB.value(u"l7"_s).toObject().value(u"requests"_s).toInteger(), 60);
+    QCOMPARE(sumB.value(u"l7"_s).toObject().value(u"p99Ms"_s).toDouble(), 9.0); // the higher one
+    QCOMPARE(sumB.value(u"rate1s"_s).toObject().value(u"packetsTo"_s).toDouble(), 10.0);
+    QCOMPARE(sumB.value(u"balancers"_s).toInt(), 2);
+    QCOMPARE(merged.value(u"warnings"_s).toArray().first().toString(), u"core-b: flow table full"_s);
+    const QJsonArray top = merged.value(u"clients"_s).toObject().value(u"top"_s).toArray();
+    QCOMPARE(top.size(), 1);
+    QCOMPARE(top.first().toObject().value(u"connections"_s).toInteger(), 6);
+    // A load balancer without a document is named, in red.
+    const QJsonObject missing =
+        mergeTraffic({{u"core-a"_s, a0, {}}, {u"core-b"_s, {}, u"connection refused"_s}});
+    bool error = false;
+    QVERIFY2(TrafficView::bannerLines(missing, &error)
+                 .join(u'\n')
+                 .contains(u"core-b: traffic counters unavailable: connection refused"_s),
+             qPrintable(TrafficView::bannerLines(missing).join(u'\n')));
+    QVERIFY(error);
+
+    // The view: a Load balancer column, shares within each load balancer, the sum's requests/s
+    // from its load balancers' own clocks, totals over the summed rows.
+    qint64 clock = T0;
+    FedLink linkA;
+    FedLink linkB;
+    TrafficView view;
+    view.model()->setClock([&clock] { return clock; });
+    view.setEngines({{u"core-a"_s, &linkA}, {u"core-b"_s, &linkB}});
+    view.show();
+    QVERIFY(linkA.isTrafficWanted() && linkB.isTrafficWanted());
+    QVERIFY(!view.table()->isColumnHidden(TrafficModel::Balancer));
+    linkA.setTraffic(a0);
+    linkB.setTraffic(b0);
+    const TrafficModel& m = *view.model();
+    QTRY_COMPARE(m.rowCount(), 5);
+    const QJsonObject a1 =
+        document(T0 + 1000, {{A, u"registered"_s, 110, 120, 10}, {B, u"registered"_s, 50, 50, 4}});
+    const QJsonObject b1 = document(T0 + 2300, {{B, u"registered"_s, 60, 80, 6}}); // 60 more over 2 s
+    clock = T0 + 1000;
+    linkA.setTraffic(a1);
+    linkB.setTraffic(b1);
+    QTRY_VERIFY(!view.isTrafficPending());
+    QVERIFY(m.isPerBalancer());
+    const auto value = [&](const QString& key, int column) {
+        return m.index(m.rowOf(key), column).data(TrafficModel::ValueRole).toDouble();
+    };
+    QCOMPARE(value(B + u" @ core-a"_s, TrafficModel::Requests), 10.0); // 10 in 1 s
+    QCOMPARE(value(B + u" @ core-b"_s, TrafficModel::Requests), 30.0); // 60 in 2 s
+    QCOMPARE(value(B, TrafficModel::Requests), 40.0);
+    QCOMPARE(cell(m, m.rowOf(B), TrafficModel::Balancer), u"all 2"_s);
+    QCOMPARE(cell(m, m.rowOf(B), TrafficModel::Backend), B);
+    QCOMPARE(m.backendAt(m.rowOf(B + u" @ core-b"_s)), B);
+    QCOMPARE(value(B + u" @ core-b"_s, TrafficModel::Share), 100.0); // core-b's only backend
+    QCOMPARE(value(B + u" @ core-a"_s, TrafficModel::Share), 100.0 * 50 / 170);
+    QCOMPARE(value(B, TrafficModel::Share), 100.0 * 130 / 250);
+    QCOMPARE(m.totals().backends, 2);
+    QCOMPARE(m.totals().requests, 250);
+    // Back to one load balancer: no column, no summed rows.
+    view.setEngines({{u"core-a"_s, &linkA}});
+    QVERIFY(view.table()->isColumnHidden(TrafficModel::Balancer));
+    QVERIFY(!linkB.isTrafficWanted());
+    linkA.setTraffic(a1);
+    QTRY_COMPARE(m.rowCount(), 2);
+    QVERIFY(!m.isPerBalancer());
 }
 
 QTEST_MAIN(TestTrafficView)

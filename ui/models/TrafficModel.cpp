@@ -7,6 +7,7 @@
 #include <QColor>
 #include <QDateTime>
 #include <QGuiApplication>
+#include <QHash>
 #include <QJsonArray>
 #include <QPainter>
 #include <QPalette>
@@ -109,6 +110,10 @@ void TrafficModel::update(const QJsonObject& traffic)
         QString address;
         QJsonObject o;
         Values v;
+        QString backend = {};
+        QString balancer = {};
+        int balancers = 0;
+        qint64 nowMs = 0;
         qint64 baselineMs = -1;
         std::uint64_t packets = 0;
         qint64 trafficMs = -1;
@@ -132,9 +137,15 @@ void TrafficModel::update(const QJsonObject& traffic)
         in.end());
 
     // The values every row will show, from the document, the history and the row's last sample.
-    qint64 requestsAll = 0;
-    int registered = 0;
+    // Shares are within a load balancer's rows (or the summed rows): each has its own round-robin.
+    m_perBalancer = traffic.value("balancers"_L1).toInt() > 1;
+    QHash<QString, qint64> requestsAll;
+    QHash<QString, int> registered;
     for (In& i : in) {
+        i.backend = i.o.value("backend"_L1).toString(i.address);
+        i.balancer = i.o.value("balancer"_L1).toString();
+        i.balancers = i.o.value("balancers"_L1).toInt();
+        i.nowMs = i.o.value("nowMs"_L1).toInteger(nowMs);
         const std::string key = i.address.toStdString();
         if (!m_history->contains(key))
             i.baselineMs = clockMs;
@@ -143,7 +154,7 @@ void TrafficModel::update(const QJsonObject& traffic)
         m_history->sample(key, direction,
                           std::uint64_t(qMax<qint64>(0, i.o.value("connections"_L1).toInteger())));
         Values& v = i.v;
-        v.node = m_nodeOf ? m_nodeOf(i.address) : QString();
+        v.node = m_nodeOf ? m_nodeOf(i.backend) : QString();
         v.state = i.o.value("state"_L1).toString();
         v.probes = i.o.value("probes"_L1).toInteger();
         const QJsonObject r1 = i.o.value("rate1s"_L1).toObject();
@@ -161,9 +172,9 @@ void TrafficModel::update(const QJsonObject& traffic)
         v.s4xx = l7.value("4xx"_L1).toInteger();
         v.s5xx = l7.value("5xx"_L1).toInteger();
         v.p99 = l7.value("p99Ms"_L1).toDouble(-1);
-        requestsAll += v.requests;
+        requestsAll[i.balancer] += v.requests;
         if (v.state == u"registered"_s)
-            ++registered;
+            ++registered[i.balancer];
         // Requests per second: between this document and the row's last one, on the engine's clock.
         const int existing = rowOf(i.address);
         i.packets = direction[0].packets + direction[1].packets;
@@ -172,20 +183,31 @@ void TrafficModel::update(const QJsonObject& traffic)
             const Row& row = m_rows[std::size_t(existing)];
             if (i.packets == row.lastPackets)
                 i.trafficMs = row.lastTrafficMs;
-            if (row.lastRequests >= 0 && nowMs > row.lastNowMs)
+            if (row.lastRequests >= 0 && i.nowMs > row.lastNowMs)
                 v.requestsPerS = v.requests >= row.lastRequests ? double(v.requests - row.lastRequests) *
-                                                                      1000.0 / double(nowMs - row.lastNowMs)
+                                                                      1000.0 / double(i.nowMs - row.lastNowMs)
                                                                 : 0.0; // the engine restarted: a new baseline
-            else if (nowMs == row.lastNowMs)
+            else if (i.nowMs == row.lastNowMs)
                 v.requestsPerS = row.v.requestsPerS;
         }
+    }
+    // A summed row's requests/s: its load balancers' own, each on its engine's clock.
+    if (m_perBalancer) {
+        QHash<QString, double> perBackend;
+        for (const In& i : in)
+            if (!i.balancer.isEmpty())
+                perBackend[i.backend] += i.v.requestsPerS;
+        for (In& i : in)
+            if (i.balancer.isEmpty())
+                i.v.requestsPerS = perBackend.value(i.backend);
     }
     // The sparkline moves every second while it has traffic in it; a silent row's stays still.
     const qint64 sparkMs = qint64(SparklineSeconds + 1) * 1000;
     for (In& i : in) {
         i.v.sparkSecond = i.trafficMs >= 0 && clockMs - i.trafficMs <= sparkMs ? floorDiv(clockMs, 1000) : 0;
-        i.v.share = requestsAll > 0 ? 100.0 * double(i.v.requests) / double(requestsAll) : 0.0;
-        i.v.rrShare = i.v.state == u"registered"_s ? 100.0 / registered : 0.0;
+        const qint64 all = requestsAll.value(i.balancer);
+        i.v.share = all > 0 ? 100.0 * double(i.v.requests) / double(all) : 0.0;
+        i.v.rrShare = i.v.state == u"registered"_s ? 100.0 / registered.value(i.balancer) : 0.0;
     }
 
     // Rows that went, in runs from the end.
@@ -220,6 +242,8 @@ void TrafficModel::update(const QJsonObject& traffic)
                 row.baselineMs = in[j].baselineMs;
             row.lastPackets = in[j].packets;
             row.lastTrafficMs = in[j].trafficMs;
+            row.lastNowMs = in[j].nowMs;
+            row.balancers = in[j].balancers;
             ++r;
             ++j;
             continue;
@@ -233,6 +257,10 @@ void TrafficModel::update(const QJsonObject& traffic)
             Row& row = fresh[k - j];
             row.address = in[k].address;
             row.key = row.address.toStdString();
+            row.backend = in[k].backend;
+            row.balancer = in[k].balancer;
+            row.balancers = in[k].balancers;
+            row.lastNowMs = in[k].nowMs;
             row.v = std::move(in[k].v);
             row.baselineMs = in[k].baselineMs;
             row.lastPackets = in[k].packets;
@@ -250,11 +278,12 @@ void TrafficModel::update(const QJsonObject& traffic)
     m_totals = {};
     for (Row& row : m_rows) {
         row.lastRequests = row.v.requests;
-        row.lastNowMs = nowMs;
         row.l7.push_back({clockMs, float(row.v.requestsPerS), float(row.v.p99)});
         while (!row.l7.empty() && row.l7.front().ms < clockMs - L7KeptMs)
             row.l7.pop_front();
         row.sparkDirty = true;
+        if (!row.balancer.isEmpty())
+            continue; // counted in its backend's summed row
         ++m_totals.backends;
         m_totals.registered += row.v.state == u"registered"_s ? 1 : 0;
         m_totals.packets += row.v.packets;
@@ -298,6 +327,11 @@ QString TrafficModel::totalsText() const
 QString TrafficModel::addressAt(int row) const
 {
     return row >= 0 && row < int(m_rows.size()) ? m_rows[std::size_t(row)].address : QString();
+}
+
+QString TrafficModel::backendAt(int row) const
+{
+    return row >= 0 && row < int(m_rows.size()) ? m_rows[std::size_t(row)].backend : QString();
 }
 
 int TrafficModel::rowOf(const QString& address) const
@@ -424,7 +458,9 @@ QVariant TrafficModel::display(const Row& row, int column) const
     const Values& v = row.v;
     switch (Column(column)) {
     case Backend:
-        return row.address;
+        return row.backend;
+    case Balancer:
+        return row.balancers > 0 ? tr("all %1").arg(row.balancers) : row.balancer;
     case Node:
         return v.node;
     case State:
@@ -470,7 +506,9 @@ QVariant TrafficModel::value(const Row& row, int column) const
     const Values& v = row.v;
     switch (Column(column)) {
     case Backend:
-        return row.address;
+        return row.address; // sorts a backend's summed row and its load balancers' rows together
+    case Balancer:
+        return row.balancers > 0 ? QString() : row.balancer;
     case Node:
         return v.node;
     case State:
@@ -526,6 +564,8 @@ QVariant TrafficModel::data(const QModelIndex& index, int role) const
         return value(row, index.column());
     case AddressRole:
         return row.address;
+    case BackendRole:
+        return row.backend;
     case SparklineRole:
         return index.column() == Sparkline ? QVariant::fromValue(sparkline(row)) : QVariant();
     case Qt::DecorationRole: {
@@ -558,13 +598,13 @@ QVariant TrafficModel::data(const QModelIndex& index, int role) const
         if (row.v.state == u"draining"_s)
             return tr("%1 left the upstream set but still has open connections: it stays until the last one "
                       "closes.")
-                .arg(row.address);
+                .arg(row.backend);
         if (row.v.state == u"unregistered"_s)
             return tr("%1 gets traffic but is not in the upstream set nginx was given (not registered in "
                       "etcd).")
-                .arg(row.address);
+                .arg(row.backend);
         if (row.v.state == u"left"_s)
-            return tr("%1 is no longer in the upstream set and has no connection open.").arg(row.address);
+            return tr("%1 is no longer in the upstream set and has no connection open.").arg(row.backend);
         if (index.column() == Sparkline)
             return tr("Packets/s over the last %1 s").arg(SparklineSeconds);
         if (index.column() == Connections || index.column() == Open)
@@ -587,6 +627,10 @@ QVariant TrafficModel::headerData(int section, Qt::Orientation orientation, int 
     switch (Column(section)) {
     case Backend:
         return tip ? tr("The upstream's IP:PORT") : tr("Backend");
+    case Balancer:
+        return tip ? tr("The load balancer whose engine counted it; \"all\": the sum over them (p99: the "
+                        "highest of theirs)")
+                   : tr("Load balancer");
     case Node:
         return tr("Node");
     case State:

@@ -27,6 +27,7 @@ public:
     enum Column
     {
         Backend,
+        Balancer, // with several load balancers: whose counts ("all N" on a backend's summed row)
         Node,
         State,
         Sparkline,
@@ -50,7 +51,8 @@ public:
     {
         SparklineRole = Qt::UserRole + 1, // QList<qreal>: packets/s of the last 60 complete seconds
         ValueRole,                        // the cell as a number (sorting, tests)
-        AddressRole,                      // "IP:PORT" on every column
+        AddressRole,                      // the row's key on every column ("IP:PORT", "IP:PORT @ lb")
+        BackendRole,                      // "IP:PORT" on every column
     };
     // What the chart can draw per backend.
     enum class Metric
@@ -61,6 +63,7 @@ public:
         Requests,
         P99
     };
+    // Over the backends: with several load balancers, their summed rows (each counted once).
     struct Totals
     {
         int backends = 0;
@@ -91,8 +94,11 @@ public:
     const Totals& totals() const { return m_totals; }
     QString totalsText() const;
     const traffic::TrafficHistory& history() const { return *m_history; }
-    QString addressAt(int row) const;
+    QString addressAt(int row) const;        // the row's key: "IP:PORT", or "IP:PORT @ lb" (see TrafficMerge)
+    QString backendAt(int row) const;        // "IP:PORT"
     int rowOf(const QString& address) const; // -1 when absent
+    // The document's rows come per load balancer and summed (mergeTraffic).
+    bool isPerBalancer() const { return m_perBalancer; }
 
     // The chart's data: complete buckets of bucketMs in the window before now (per second; P99 in
     // ms, one point per update), oldest first.
@@ -144,6 +150,9 @@ private:
     {
         QString address;
         std::string key;
+        QString backend;   // IP:PORT
+        QString balancer;  // the load balancer that counts it; empty: the only one, or the sum
+        int balancers = 0; // on a summed row: how many load balancers count it
         Values v;
         // When the history first saw the key: that sample holds everything since the engine started
         // counting, not that second's traffic, so the charts leave its bucket out.
@@ -168,6 +177,7 @@ private:
     std::function<QString(const QString&)> m_nodeOf;
     std::vector<Row> m_rows; // sorted by address
     Totals m_totals;
+    bool m_perBalancer = false;
 };
 
 } // namespace lbdeck

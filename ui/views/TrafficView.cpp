@@ -14,6 +14,7 @@
 #include "TrafficDelegate.h"
 #include "TrafficLinesPane.h"
 #include "core/cluster/EngineLink.h"
+#include "ui/models/TrafficMerge.h"
 #include "ui/models/TrafficModel.h"
 
 #include <QHeaderView>
@@ -109,11 +110,26 @@ QTableView* TrafficView::table() const
 
 void TrafficView::setEngine(EngineLink* engine)
 {
-    if (m_engine) {
-        m_engine->setTrafficWanted(false);
-        disconnect(m_engine, nullptr, this, nullptr);
+    setEngines(engine ? QList<std::pair<QString, EngineLink*>>{{QString(), engine}}
+                      : QList<std::pair<QString, EngineLink*>>{});
+}
+
+void TrafficView::setEngines(const QList<std::pair<QString, EngineLink*>>& engines)
+{
+    for (const auto& [name, link] : std::as_const(m_engines)) {
+        if (link) {
+            link->setTrafficWanted(false);
+            disconnect(link, nullptr, this, nullptr);
+            disconnect(link, nullptr, m_lines, nullptr);
+        }
     }
+    m_engines.clear();
+    for (const auto& [name, link] : engines)
+        if (link)
+            m_engines.append({name, link});
+    EngineLink* engine = m_engines.isEmpty() ? nullptr : m_engines.first().second.data();
     m_engine = engine;
+    table()->setColumnHidden(TrafficModel::Balancer, m_engines.size() < 2);
     delete m_export;
     m_export = nullptr;
     m_exportButton->setEnabled(engine != nullptr);
@@ -131,11 +147,19 @@ void TrafficView::setEngine(EngineLink* engine)
     m_lastLedgerId = 0;
     if (!engine)
         return;
-    connect(engine, &EngineLink::trafficUpdated, this, &TrafficView::onTraffic);
+    for (const auto& [name, link] : std::as_const(m_engines))
+        connect(link, &EngineLink::trafficUpdated, this, &TrafficView::onTraffic);
     connect(engine, &EngineLink::trafficLines, m_lines, &TrafficLinesPane::appendLines);
     connect(engine, &EngineLink::updated, this, &TrafficView::readReloads);
-    engine->setTrafficWanted(isVisible());
+    setTrafficWanted(isVisible());
     readReloads();
+}
+
+void TrafficView::setTrafficWanted(bool wanted)
+{
+    for (const auto& [name, link] : std::as_const(m_engines))
+        if (link)
+            link->setTrafficWanted(wanted);
 }
 
 void TrafficView::setNodeOf(std::function<QString(const QString&)> nodeOf)
@@ -146,25 +170,31 @@ void TrafficView::setNodeOf(std::function<QString(const QString&)> nodeOf)
 void TrafficView::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
-    if (m_engine)
-        m_engine->setTrafficWanted(true);
+    setTrafficWanted(true);
 }
 
 void TrafficView::hideEvent(QHideEvent* event)
 {
     QWidget::hideEvent(event);
-    if (m_engine)
-        m_engine->setTrafficWanted(false);
+    setTrafficWanted(false);
 }
 
 void TrafficView::onTraffic()
 {
     if (!m_engine)
         return;
-    if (m_engine->traffic().isEmpty() && !m_engine->trafficError().isEmpty())
-        showTrafficError(m_engine->trafficError());
-    else
-        showTraffic(m_engine->traffic());
+    if (m_engines.size() < 2) {
+        if (m_engine->traffic().isEmpty() && !m_engine->trafficError().isEmpty())
+            showTrafficError(m_engine->trafficError());
+        else
+            showTraffic(m_engine->traffic());
+        return;
+    }
+    QList<BalancerTraffic> docs;
+    for (const auto& [name, link] : std::as_const(m_engines))
+        if (link)
+            docs.append({name, link->traffic(), link->trafficError()});
+    showTraffic(mergeTraffic(docs));
 }
 
 QStringList TrafficView::bannerLines(const QJsonObject& traffic, bool* isError)
@@ -233,7 +263,8 @@ void TrafficView::applyTraffic()
     QStringList addresses;
     addresses.reserve(m_model->rowCount());
     for (int row = 0; row < m_model->rowCount(); ++row)
-        addresses << m_model->addressAt(row);
+        if (const QString b = m_model->backendAt(row); addresses.isEmpty() || addresses.last() != b)
+            addresses << b;
     m_lines->setBackends(addresses);
 }
 

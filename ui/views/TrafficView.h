@@ -8,6 +8,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <utility>
 
 class QLabel;
 class QPushButton;
@@ -33,6 +34,10 @@ public:
     explicit TrafficView(QWidget* parent = nullptr);
 
     void setEngine(EngineLink* engine); // Not owned.
+    // Several load balancers, each with its engine link (not owned), the first the primary one:
+    // the table has a row per backend per load balancer and one summed over them (mergeTraffic).
+    // The capture export, the tcpdump lines and the reload markers are the first one's.
+    void setEngines(const QList<std::pair<QString, EngineLink*>>& engines);
     void setNodeOf(std::function<QString(const QString& address)> nodeOf);
     // True when the last document had the capture running or the access log listening.
     bool isAvailable() const { return m_available; }
@@ -67,11 +72,13 @@ protected:
 
 private:
     void onTraffic();
+    void setTrafficWanted(bool wanted);
     void applyTraffic();
     void readReloads();
     void setBanner(const QStringList& lines, bool isError);
 
-    QPointer<EngineLink> m_engine;
+    QPointer<EngineLink> m_engine; // the primary one
+    QList<std::pair<QString, QPointer<EngineLink>>> m_engines;
     TrafficModel* m_model;             // Owned (child).
     QLabel* m_banner;                  // Owned (child).
     QLabel* m_totals;                  // Owned (child).
