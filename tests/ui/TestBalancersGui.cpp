@@ -14,14 +14,19 @@
 #include "tests/testbed/TestProcess.h"
 #include "ui/MainWindow.h"
 #include "ui/models/BalancersModel.h"
+#include "ui/models/LedgerModel.h"
 #include "ui/models/OverviewModel.h"
 #include "ui/models/TrafficModel.h"
 #include "ui/views/BalancersPanel.h"
+#include "ui/views/ConfigView.h"
 #include "ui/views/TrafficView.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
+#include <QPlainTextEdit>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -42,6 +47,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void bothServeOneSet();
     void trafficPerBalancer();
+    void configPerBalancer();
     void lagsWhileItsEtcdLinkIsCut();
     void disagreesWhenItKeepsAnOlderSet();
     void unreachableIsNotLagging();
@@ -297,6 +303,32 @@ void TestBalancersGui::trafficPerBalancer()
     QCOMPARE(model->totals().backends, 3);
     QCOMPARE(model->totals().requests, baseA + baseB + 42);
     tabs->setCurrentIndex(0);
+}
+
+void TestBalancersGui::configPerBalancer()
+{
+    auto* config = m_window->findChild<ConfigView*>();
+    QVERIFY(config);
+    auto* pick = config->findChild<QComboBox*>(u"configBalancer"_s);
+    QVERIFY(pick);
+    QCOMPARE(pick->count(), 2);
+    QCOMPARE(pick->itemText(1), u"core-b"_s);
+    QCOMPARE(config->shownEngine(), m_session->balancers().at(0).link);
+    auto* running = config->findChild<QPlainTextEdit*>(u"runningConfig"_s);
+    auto* summary = config->findChild<QLabel*>(u"configSummary"_s);
+    QVERIFY(running && summary);
+    // Each engine renders its own nginx.conf: core-a's and core-b's listen on their own ports.
+    const QString listenA = u"listen 127.0.0.1:%1"_s.arg(m_f.balancer.port());
+    const QString listenB = u"listen 127.0.0.1:%1"_s.arg(m_nginxB.port());
+    QTRY_VERIFY2(running->toPlainText().contains(listenA), qPrintable(running->toPlainText().left(400)));
+    pick->setCurrentIndex(1);
+    QCOMPARE(config->shownEngine(), m_session->balancers().at(1).link);
+    QTRY_VERIFY2(running->toPlainText().contains(listenB), qPrintable(running->toPlainText().left(400)));
+    QVERIFY(!running->toPlainText().contains(listenA));
+    QVERIFY2(summary->text().contains(u"through ssh://"_s), qPrintable(summary->text()));
+    QTRY_VERIFY(config->ledgerModel()->rowCount() > 0); // core-b's own reloads
+    pick->setCurrentIndex(0);
+    QTRY_VERIFY(running->toPlainText().contains(listenA));
 }
 
 void TestBalancersGui::lagsWhileItsEtcdLinkIsCut()

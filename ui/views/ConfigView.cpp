@@ -12,6 +12,7 @@
 #include "ui/Dialogs.h"
 #include "ui/models/LedgerModel.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -64,7 +65,18 @@ ConfigView::ConfigView(QWidget* parent)
     connect(m_exportConfig, &QPushButton::clicked, this, &ConfigView::exportConfig);
     connect(m_exportBundle, &QPushButton::clicked, this, &ConfigView::exportBundle);
 
+    m_balancerPick = new QComboBox(this);
+    m_balancerPick->setObjectName(u"configBalancer"_s);
+    m_balancerPick->setToolTip(tr("Whose config to show: each load balancer's engine renders its own"));
+    m_balancerLabel = new QLabel(tr("Lo&ad balancer:"), this);
+    m_balancerLabel->setBuddy(m_balancerPick);
+    m_balancerPick->hide();
+    m_balancerLabel->hide();
+    connect(m_balancerPick, &QComboBox::currentIndexChanged, this, &ConfigView::showBalancer);
+
     auto* top = new QHBoxLayout;
+    top->addWidget(m_balancerLabel);
+    top->addWidget(m_balancerPick);
     top->addWidget(m_summary, 1);
     top->addWidget(m_exportConfig);
     top->addWidget(m_exportBundle);
@@ -116,17 +128,46 @@ void ConfigView::setSession(ClusterSession* session)
 {
     m_session = session;
     connect(session, &ClusterSession::opened, this, [this] {
-        if (EngineLink* engine = m_session->engine()) {
-            connect(engine, &EngineLink::updated, this, &ConfigView::refresh);
-            m_banner->setEngine(engine);
-        }
-        refresh();
+        const QSignalBlocker quiet(m_balancerPick);
+        m_balancerPick->clear();
+        for (const ClusterSession::Balancer& b : m_session->balancers())
+            m_balancerPick->addItem(b.name);
+        m_balancerPick->setVisible(m_balancerPick->count() > 1);
+        m_balancerLabel->setVisible(m_balancerPick->count() > 1);
+        m_balancerPick->setCurrentIndex(0);
+        showBalancer(0);
     });
+}
+
+void ConfigView::showBalancer(int index)
+{
+    EngineLink* engine = nullptr;
+    if (m_session && index >= 0 && index < m_session->balancers().size())
+        engine = m_session->balancers().at(index).link;
+    if (engine == m_engine && engine)
+        return;
+    if (m_engine)
+        disconnect(m_engine, nullptr, this, nullptr);
+    m_engine = engine;
+    if (m_balancerPick->currentIndex() != index && index < m_balancerPick->count())
+        m_balancerPick->setCurrentIndex(index);
+    // Another engine: its own ledger, config and render, from the start.
+    m_ledger->update({});
+    m_shownConfig.clear();
+    m_shownRendered.clear();
+    m_shownKept.clear();
+    m_running->clear();
+    m_pending->clear();
+    m_ledgerDiff->clear();
+    m_banner->setEngine(engine);
+    if (engine)
+        connect(engine, &EngineLink::updated, this, &ConfigView::refresh);
+    refresh();
 }
 
 void ConfigView::refresh()
 {
-    EngineLink* engine = m_session ? m_session->engine() : nullptr;
+    EngineLink* engine = m_engine;
     const bool have = engine && !engine->config().isEmpty();
     m_exportConfig->setEnabled(have);
     m_exportBundle->setEnabled(have);
@@ -180,7 +221,7 @@ void ConfigView::refresh()
 
 void ConfigView::exportConfig()
 {
-    EngineLink* engine = m_session ? m_session->engine() : nullptr;
+    EngineLink* engine = m_engine;
     if (!engine)
         return;
     const QString path =
@@ -198,8 +239,8 @@ void ConfigView::exportConfig()
 
 void ConfigView::exportBundle()
 {
-    EngineLink* engine = m_session ? m_session->engine() : nullptr;
-    if (!engine || !m_session->backends())
+    EngineLink* engine = m_engine;
+    if (!engine || !m_session || !m_session->backends())
         return;
     const QString dir = dialogs::existingDirectory(this, tr("Export bundle into"), QDir::homePath());
     if (dir.isEmpty())
