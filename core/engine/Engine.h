@@ -23,6 +23,7 @@ namespace lbdeck {
 
 class DeployWorker;
 class EtcdKv;
+class EtcdLiveness;
 class NginxReloadWatch;
 class PrefixMirror;
 
@@ -102,6 +103,9 @@ private:
     Result<void> buildTargets();
     void connectSources();
     void startSources();
+    // Probes etcd (EtcdLiveness, the GUI's model): stale after 3 misses, and then the next endpoint.
+    void watchLiveness();
+    void failOver();
     void onSourceChanged();
     void armTimer();
     void runNow();
@@ -118,7 +122,9 @@ private:
     Mode m_mode = Mode::Run;
     QString m_password;
     QPointer<EtcdKv> m_etcd;
-    EtcdKv* m_ownEtcd = nullptr;          // Owned (child) when the engine made it.
+    EtcdKv* m_ownEtcd = nullptr;        // Owned (child) when the engine made it.
+    EtcdLiveness* m_liveness = nullptr; // Owned (child): probes m_etcd.
+    int m_failovers = 0;
     std::vector<PrefixMirror*> m_mirrors; // Owned (children).
     std::vector<Target> m_targets;
     DeployWorker* m_worker = nullptr;          // Owned (child).

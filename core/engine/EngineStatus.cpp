@@ -7,6 +7,7 @@
 #include "NginxReloadWatch.h"
 
 #include "core/etcd/EtcdKv.h"
+#include "core/etcd/EtcdLiveness.h"
 #include "core/etcd/PrefixMirror.h"
 
 #include <QJsonArray>
@@ -18,16 +19,19 @@ namespace lbdeck {
 
 QJsonObject Engine::statusJson() const
 {
+    // A watch that stays open to a frozen member says nothing: the liveness probe says "Stale".
+    const bool stale = m_liveness && m_liveness->isStale();
     QJsonArray sources;
     for (size_t i = 0; i < m_mirrors.size(); ++i) {
         const PrefixMirror* m = m_mirrors[i];
         sources.append(QJsonObject{
             {u"prefix"_s, QString::fromUtf8(m->prefix())},
             {u"revision"_s, QString::number(m->revision())},
-            {u"state"_s,
-             QString::fromLatin1(QMetaEnum::fromType<PrefixMirror::State>().valueToKey(int(m->state())))},
+            {u"state"_s, stale ? u"Stale"_s
+                               : QString::fromLatin1(
+                                     QMetaEnum::fromType<PrefixMirror::State>().valueToKey(int(m->state())))},
             {u"keys"_s, m->entries().size()},
-            {u"lastError"_s, m->lastError()},
+            {u"lastError"_s, stale ? m_liveness->describe() : m->lastError()},
         });
     }
     QJsonArray accepted;
@@ -59,6 +63,13 @@ QJsonObject Engine::statusJson() const
         ledger.append(e.toJson(/*withDiff=*/true));
     QJsonObject o{
         {u"etcd"_s, m_etcd ? m_etcd->describe() : u"not connected"_s},
+        {u"etcdLiveness"_s,
+         QJsonObject{
+             {u"stale"_s, stale},
+             {u"staleSince"_s, stale ? m_liveness->staleSince().toString(Qt::ISODateWithMs) : QString()},
+             {u"detail"_s, stale ? m_liveness->describe() : QString()},
+             {u"probesAnswered"_s, m_liveness ? m_liveness->answered() : 0},
+             {u"failovers"_s, m_failovers}}},
         {u"sources"_s, sources},
         {u"backends"_s,
          QJsonObject{{u"accepted"_s, accepted}, {u"rejected"_s, rejected}, {u"warnings"_s, warnings}}},
@@ -146,10 +157,15 @@ QByteArray Engine::metricsText() const
     for (const PrefixMirror* m : m_mirrors)
         out += "lbdeck_engine_etcd_revision{prefix=\"" + m->prefix() + "\"} " +
                QByteArray::number(m->revision()) + '\n';
-    metric("lbdeck_engine_source_up", "gauge", "1 when the source's watch is live.");
+    const bool stale = m_liveness && m_liveness->isStale();
+    metric("lbdeck_engine_source_up", "gauge", "1 when the source's watch is live and etcd answers.");
     for (const PrefixMirror* m : m_mirrors)
         out += "lbdeck_engine_source_up{prefix=\"" + m->prefix() + "\"} " +
-               (m->state() == PrefixMirror::State::Live ? "1" : "0") + '\n';
+               (m->state() == PrefixMirror::State::Live && !stale ? "1" : "0") + '\n';
+    metric("lbdeck_engine_etcd_stale", "gauge", "1 while etcd misses the liveness probes (3 in a row).");
+    out += QByteArray("lbdeck_engine_etcd_stale ") + (stale ? "1" : "0") + '\n';
+    metric("lbdeck_engine_etcd_failovers_total", "counter", "Moves to the next etcd endpoint after misses.");
+    out += "lbdeck_engine_etcd_failovers_total " + QByteArray::number(m_failovers) + '\n';
     return out;
 }
 

@@ -58,6 +58,12 @@ void EtcdLiveness::probe()
     QObject* ctx = m_inFlight;
     QTimer::singleShot(m_options.timeout, ctx, [this, generation] {
         answered(generation, false, u"no answer within %1 ms"_s.arg(m_options.timeout.count()));
+        // A whole timeout went by: the next probe goes now, not at the next tick (which the one in
+        // flight made it skip), so that 3 misses take 3 timeouts.
+        if (m_timer.isActive() && m_options.timeout >= m_options.interval) {
+            m_timer.start();
+            probe();
+        }
     });
     m_kv->getPrefix(ProbeKey, ctx, [this, generation](const Result<KvSnapshot>& r) {
         answered(generation, r.ok(), r ? QString() : r.error().message);
@@ -92,6 +98,7 @@ void EtcdLiveness::answered(quint64 generation, bool ok, const QString& error)
         m_staleSince = m_firstMiss;
         Q_EMIT staleChanged(true);
     }
+    Q_EMIT missed(m_missed);
 }
 
 } // namespace lbdeck

@@ -45,6 +45,8 @@ public:
 
 Q_SIGNALS:
     void staleChanged(bool stale);
+    // A probe failed; inARow counts the failures since the last answer.
+    void missed(int inARow);
 
 private:
     void probe();

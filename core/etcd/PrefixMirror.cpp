@@ -92,6 +92,7 @@ void PrefixMirror::applySnapshot(const KvSnapshot& snapshot, const QString& reas
     }
     m_entries = std::move(fresh);
     m_revision = snapshot.revision;
+    m_seenRevision = snapshot.revision;
     // A store whose revision went back (restored from a backup, replaced) starts the count again.
     if (snapshot.revision < m_lastChangeRevision)
         m_lastChangeRevision = 0;
@@ -104,6 +105,15 @@ void PrefixMirror::applySnapshot(const KvSnapshot& snapshot, const QString& reas
     if (!changes.isEmpty())
         Q_EMIT changed(changes, m_revision);
     Q_EMIT resynced(reason, m_revision);
+}
+
+void PrefixMirror::reconnect(const QString& reason)
+{
+    if (!m_running || !m_kv || !m_watch)
+        return; // not watching yet: the read in flight, or its retry, goes to the current endpoint
+    delete std::exchange(m_watch, nullptr);
+    setState(State::Reconnecting, reason);
+    startWatch(m_seenRevision + 1);
 }
 
 void PrefixMirror::startWatch(qint64 fromRevision)
@@ -123,6 +133,7 @@ void PrefixMirror::applyEvents(const QList<WatchEvent>& events, qint64 revision)
     QList<KvChange> changes;
     for (const WatchEvent& e : events) {
         m_lastChangeRevision = qMax(m_lastChangeRevision, e.kv.modRevision);
+        m_seenRevision = qMax(m_seenRevision, e.kv.modRevision);
         if (e.type == WatchEvent::Type::Put) {
             auto it = m_entries.find(e.kv.key);
             if (it == m_entries.end()) {

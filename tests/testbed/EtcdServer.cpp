@@ -27,13 +27,25 @@ QString EtcdServer::clientUrl() const
     return u"%1://127.0.0.1:%2"_s.arg(m_options.tls ? u"https"_s : u"http"_s).arg(m_clientPort);
 }
 
+QString EtcdServer::peerUrl() const
+{
+    return u"http://127.0.0.1:%1"_s.arg(m_peerPort);
+}
+
 QString EtcdServer::start()
+{
+    if (QString err = launch(); !err.isEmpty())
+        return err;
+    return waitReady();
+}
+
+QString EtcdServer::launch()
 {
     if (!m_dir.isValid())
         return u"cannot create a temporary directory"_s;
     if (m_clientPort == 0) {
-        m_clientPort = freePort();
-        m_peerPort = freePort();
+        m_clientPort = m_options.clientPort ? m_options.clientPort : freePort();
+        m_peerPort = m_options.peerPort ? m_options.peerPort : freePort();
         while (m_peerPort == m_clientPort)
             m_peerPort = freePort();
     }
@@ -43,9 +55,9 @@ QString EtcdServer::start()
         if (!err.isEmpty())
             return err;
     }
-    const QString peer = u"http://127.0.0.1:%1"_s.arg(m_peerPort);
+    const QString peer = peerUrl();
     QStringList args{u"--name"_s,
-                     u"lbdeck-test"_s,
+                     m_options.name,
                      u"--data-dir"_s,
                      dataDir(),
                      u"--listen-client-urls"_s,
@@ -57,7 +69,8 @@ QString EtcdServer::start()
                      u"--initial-advertise-peer-urls"_s,
                      peer,
                      u"--initial-cluster"_s,
-                     u"lbdeck-test="_s + peer,
+                     m_options.initialCluster.isEmpty() ? m_options.name + u"="_s + peer
+                                                        : m_options.initialCluster,
                      u"--enable-v2"_s,
                      u"--auth-token"_s,
                      u"simple"_s,
@@ -74,6 +87,11 @@ QString EtcdServer::start()
     args << m_options.extraArgs;
     if (!m_process.start(u"etcd"_s, args, m_dir.path() + u"/etcd.log"_s))
         return m_process.error();
+    return QString();
+}
+
+QString EtcdServer::waitReady()
+{
     if (!waitUntil([this] { return answers() || !m_process.isRunning(); }, std::chrono::seconds(30)) ||
         !m_process.isRunning()) {
         const QString log = m_process.logTail();

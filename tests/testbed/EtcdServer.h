@@ -21,6 +21,11 @@ public:
         int authTokenTtl = 300; // seconds a simple token lives
         QString authPassword = QStringLiteral("s3cret-test-only");
         QStringList extraArgs;
+        // A member of a cluster (EtcdCluster): its name, its ports, and every member's "name=peerURL".
+        QString name = QStringLiteral("lbdeck-test");
+        quint16 clientPort = 0; // 0: a free one
+        quint16 peerPort = 0;
+        QString initialCluster; // empty: this member alone
     };
 
     EtcdServer();
@@ -29,6 +34,10 @@ public:
 
     // Empty on success, else what failed (with the end of etcd's log).
     QString start();
+    // start() in two halves, for members that answer only once a quorum runs: the process, then
+    // the wait until it answers /health.
+    QString launch();
+    QString waitReady();
     void stop();
     // SIGKILL, keeping the data dir: start() again resumes the same cluster and history.
     void kill();
@@ -36,6 +45,7 @@ public:
     qint64 pid() const { return m_process.pid(); } // for SIGSTOP/SIGCONT: a frozen member
 
     QString clientUrl() const;
+    QString peerUrl() const;
     quint16 clientPort() const { return m_clientPort; }
     const Certificates& certificates() const { return m_certs; }
     const Options& options() const { return m_options; }
