@@ -10,9 +10,6 @@
 #include "NginxReloadWatch.h"
 #include "core/etcd/EtcdConnect.h"
 #include "core/etcd/EtcdLiveness.h"
-#include "core/etcd/EtcdTransport.h"
-#include "core/etcd/EtcdV2Client.h"
-#include "core/etcd/EtcdV3Client.h"
 #include "core/etcd/PrefixMirror.h"
 #include "core/util/LineDiff.h"
 #include "core/util/Logging.h"
@@ -286,7 +283,9 @@ void Engine::watchLiveness()
 {
     if (m_liveness || !m_etcd || m_mode != Mode::Run)
         return;
-    m_liveness = new EtcdLiveness(m_etcd, {}, this);
+    EtcdLiveness::Options options;
+    options.failover = m_etcd == m_ownEtcd; // a client shared with the GUI's session is the session's to move
+    m_liveness = new EtcdLiveness(m_etcd, options, this);
     connect(m_liveness, &EtcdLiveness::staleChanged, this, [this](bool stale) {
         if (stale)
             recordError(m_liveness->describe() + u": nginx keeps the last config it was given"_s);
@@ -294,34 +293,12 @@ void Engine::watchLiveness()
             qCInfo(lcEngine) << "etcd answers again at" << m_etcd->describe();
         Q_EMIT statusChanged();
     });
-    // While stale, every `misses` misses in a row move on to the next endpoint: a frozen or
-    // partitioned member keeps its watch connection open and says nothing.
-    connect(m_liveness, &EtcdLiveness::missed, this, [this](int inARow) {
-        if (inARow % m_liveness->options().misses == 0)
-            failOver();
+    // While stale it moves its own client on (every 3 misses); the mirrors follow the client.
+    connect(m_liveness, &EtcdLiveness::failedOver, this, [this](const QString& from, const QString& to) {
+        recordError(u"%1 does not answer: moved to %2; the watches resume where they were"_s.arg(from, to));
+        Q_EMIT statusChanged();
     });
     m_liveness->start();
-}
-
-void Engine::failOver()
-{
-    EtcdTransport* transport = nullptr;
-    if (auto* v3 = qobject_cast<EtcdV3Client*>(m_etcd.data()))
-        transport = v3->transport();
-    else if (auto* v2 = qobject_cast<EtcdV2Client*>(m_etcd.data()))
-        transport = v2->transport();
-    // Only a client of the engine's own: one shared with the GUI's session is the session's to move.
-    if (!transport || m_etcd != m_ownEtcd || transport->config().endpoints.size() < 2)
-        return;
-    const QString from = transport->currentEndpoint();
-    transport->failover(transport->currentIndex());
-    const QString to = transport->currentEndpoint();
-    ++m_failovers;
-    recordError(
-        u"etcd at %1 does not answer: moved to %2; the watches resume where they were"_s.arg(from, to));
-    for (PrefixMirror* m : m_mirrors)
-        m->reconnect(u"moved from %1 to %2"_s.arg(from, to));
-    Q_EMIT statusChanged();
 }
 
 bool Engine::sourcesLoaded() const

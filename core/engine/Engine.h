@@ -105,7 +105,6 @@ private:
     void startSources();
     // Probes etcd (EtcdLiveness, the GUI's model): stale after 3 misses, and then the next endpoint.
     void watchLiveness();
-    void failOver();
     void onSourceChanged();
     void armTimer();
     void runNow();
@@ -122,9 +121,8 @@ private:
     Mode m_mode = Mode::Run;
     QString m_password;
     QPointer<EtcdKv> m_etcd;
-    EtcdKv* m_ownEtcd = nullptr;        // Owned (child) when the engine made it.
-    EtcdLiveness* m_liveness = nullptr; // Owned (child): probes m_etcd.
-    int m_failovers = 0;
+    EtcdKv* m_ownEtcd = nullptr;          // Owned (child) when the engine made it.
+    EtcdLiveness* m_liveness = nullptr;   // Owned (child): probes m_etcd.
     std::vector<PrefixMirror*> m_mirrors; // Owned (children).
     std::vector<Target> m_targets;
     DeployWorker* m_worker = nullptr;          // Owned (child).

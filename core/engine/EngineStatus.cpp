@@ -69,7 +69,7 @@ QJsonObject Engine::statusJson() const
              {u"staleSince"_s, stale ? m_liveness->staleSince().toString(Qt::ISODateWithMs) : QString()},
              {u"detail"_s, stale ? m_liveness->describe() : QString()},
              {u"probesAnswered"_s, m_liveness ? m_liveness->answered() : 0},
-             {u"failovers"_s, m_failovers}}},
+             {u"failovers"_s, m_liveness ? m_liveness->failovers() : 0}}},
         {u"sources"_s, sources},
         {u"backends"_s,
          QJsonObject{{u"accepted"_s, accepted}, {u"rejected"_s, rejected}, {u"warnings"_s, warnings}}},
@@ -165,7 +165,8 @@ QByteArray Engine::metricsText() const
     metric("lbdeck_engine_etcd_stale", "gauge", "1 while etcd misses the liveness probes (3 in a row).");
     out += QByteArray("lbdeck_engine_etcd_stale ") + (stale ? "1" : "0") + '\n';
     metric("lbdeck_engine_etcd_failovers_total", "counter", "Moves to the next etcd endpoint after misses.");
-    out += "lbdeck_engine_etcd_failovers_total " + QByteArray::number(m_failovers) + '\n';
+    out += "lbdeck_engine_etcd_failovers_total " +
+           QByteArray::number(m_liveness ? m_liveness->failovers() : 0) + '\n';
     return out;
 }
 

@@ -71,6 +71,13 @@ public:
     virtual void members(QObject* context, Callback<QList<EtcdMember>> callback) = 0;
     // fromRevision 0: from now on. The watch is a child of parent.
     virtual EtcdWatch* watchPrefix(const QByteArray& prefix, qint64 fromRevision, QObject* parent) = 0;
+    // Leaves the endpoint in use for the next one of the cluster (after it stopped answering while
+    // its connections stay open): false when there is no other. endpointChanged() says where to.
+    virtual bool moveToNextEndpoint() { return false; }
+
+Q_SIGNALS:
+    // Requests, and watches made from now on, go to this endpoint (PrefixMirror watches again).
+    void endpointChanged(const QString& endpoint);
 };
 
 } // namespace lbdeck

@@ -98,7 +98,13 @@ void EtcdLiveness::answered(quint64 generation, bool ok, const QString& error)
         m_staleSince = m_firstMiss;
         Q_EMIT staleChanged(true);
     }
-    Q_EMIT missed(m_missed);
+    if (m_stale && m_options.failover && m_kv && m_missed % m_options.misses == 0) {
+        const QString from = m_kv->describe();
+        if (m_kv->moveToNextEndpoint()) {
+            ++m_failovers;
+            Q_EMIT failedOver(from, m_kv->describe());
+        }
+    }
 }
 
 } // namespace lbdeck

@@ -27,6 +27,9 @@ public:
         std::chrono::milliseconds interval{1000};
         std::chrono::milliseconds timeout{1000};
         int misses = 3;
+        // While stale, every `misses` misses move the client to its next endpoint (its watches
+        // follow: PrefixMirror). Off for a client that another owner moves.
+        bool failover = true;
     };
 
     EtcdLiveness(EtcdKv* kv, Options options, QObject* parent = nullptr); // kv: Not owned.
@@ -39,14 +42,15 @@ public:
     const QString& lastError() const { return m_lastError; }
     int missesInARow() const { return m_missed; }
     int answered() const { return m_answered; } // probes etcd answered, since start
+    int failovers() const { return m_failovers; }
     const Options& options() const { return m_options; }
     // "etcd stale since 12:00:01 (3 probes missed: connection refused)", or empty while live.
     QString describe() const;
 
 Q_SIGNALS:
     void staleChanged(bool stale);
-    // A probe failed; inARow counts the failures since the last answer.
-    void missed(int inARow);
+    // It moved the client on: `from` had missed `misses` probes in a row.
+    void failedOver(const QString& from, const QString& to);
 
 private:
     void probe();
@@ -59,6 +63,7 @@ private:
     quint64 m_generation = 0;
     int m_missed = 0;
     int m_answered = 0;
+    int m_failovers = 0;
     bool m_stale = false;
     QDateTime m_firstMiss;
     QDateTime m_staleSince;

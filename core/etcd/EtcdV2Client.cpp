@@ -33,7 +33,17 @@ EtcdV2Client::EtcdV2Client(const EtcdConfig& config, QObject* parent)
     : EtcdKv(parent)
     , m_config(config)
     , m_transport(new EtcdTransport(config, this))
-{}
+{
+    connect(m_transport, &EtcdTransport::endpointChanged, this, &EtcdKv::endpointChanged);
+}
+
+bool EtcdV2Client::moveToNextEndpoint()
+{
+    if (m_transport->config().endpoints.size() < 2)
+        return false;
+    m_transport->failover(m_transport->currentIndex());
+    return true;
+}
 
 void EtcdV2Client::setPassword(const QString& password)
 {

@@ -23,6 +23,7 @@ public:
     void setKeyPassphrase(const QByteArray& passphrase);
 
     EtcdApi api() const override { return EtcdApi::V2; }
+    bool moveToNextEndpoint() override;
     QString describe() const override;
     EtcdTransport* transport() const { return m_transport; }
 

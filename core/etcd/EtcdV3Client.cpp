@@ -39,7 +39,7 @@ EtcdV3Client::EtcdV3Client(const EtcdConfig& config, QObject* parent)
     , m_config(config)
     , m_transport(new EtcdTransport(config, this))
 {
-    connect(m_transport, &EtcdTransport::endpointChanged, this, &EtcdV3Client::endpointChanged);
+    connect(m_transport, &EtcdTransport::endpointChanged, this, &EtcdKv::endpointChanged);
 }
 
 EtcdV3Client::~EtcdV3Client() = default;
@@ -63,6 +63,14 @@ QString EtcdV3Client::describe() const
 QString EtcdV3Client::whereFor(const QString& subject) const
 {
     return m_transport->whereFor(subject);
+}
+
+bool EtcdV3Client::moveToNextEndpoint()
+{
+    if (m_transport->config().endpoints.size() < 2)
+        return false;
+    m_transport->failover(m_transport->currentIndex());
+    return true;
 }
 
 QString EtcdV3Client::currentEndpoint() const

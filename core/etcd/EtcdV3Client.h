@@ -67,8 +67,7 @@ public:
     EtcdV3Watch* watch(const QByteArray& key, const QByteArray& rangeEnd, qint64 fromRevision,
                        QObject* parent);
 
-Q_SIGNALS:
-    void endpointChanged(const QString& endpoint);
+    bool moveToNextEndpoint() override;
 
 private:
     friend class EtcdV3Watch;

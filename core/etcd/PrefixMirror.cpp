@@ -15,6 +15,10 @@ PrefixMirror::PrefixMirror(EtcdKv* kv, QByteArray prefix, QObject* parent)
 {
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, [this] { load(u"retry after a failed read"_s); });
+    // A watch stays with the endpoint it was opened on: when the client moves on, so does it.
+    if (kv)
+        connect(kv, &EtcdKv::endpointChanged, this,
+                [this](const QString& endpoint) { reconnect(u"etcd endpoint is now %1"_s.arg(endpoint)); });
 }
 
 PrefixMirror::~PrefixMirror()

@@ -41,7 +41,8 @@ public:
 
     void start();
     void stop();
-    // Drops the watch and watches again on the client's current endpoint (after a failover), from
+    // Drops the watch and watches again on the client's current endpoint (after a failover: done on
+    // the client's endpointChanged()), from
     // the revision after the last one it saw; a compacted history there means a full read, as
     // always. Nothing is lost and nothing is reported twice. Before the first read: nothing to do.
     void reconnect(const QString& reason);

@@ -2,15 +2,18 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 // A hung etcd must not look live: the engine's liveness probe (every 1 s, 1 s timeout, stale after 3
 // misses — the defaults) against a real etcd frozen with SIGSTOP, alone and as one member of a real
-// 3-member cluster, with the engine driving a real nginx.
+// 3-member cluster, with the engine driving a real nginx; and the GUI's session beside it.
 #include "EngineFixture.h"
+#include "core/cluster/ClusterSession.h"
 #include "core/engine/Engine.h"
+#include "core/etcd/EtcdLiveness.h"
 #include "tests/support/Await.h"
 #include "tests/testbed/EtcdCluster.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <csignal>
@@ -113,6 +116,17 @@ void TestEtcdFailover::failsOverWhileItsMemberIsFrozen()
                              15000);
     QVERIFY2(engine.statusJson().value(u"etcd"_s).toString().contains(cluster.member(0).clientUrl()),
              qPrintable(engine.statusJson().value(u"etcd"_s).toString()));
+    // The GUI's own session, on the same three endpoints: its mirror does the same.
+    ClusterProfile profile;
+    profile.name = u"failover"_s;
+    profile.etcd.endpoints = cluster.clientUrls();
+    profile.prefix = "/test/";
+    profile.balancers.clear();
+    ClusterSession session(profile);
+    QSignalSpy opened(&session, &ClusterSession::opened);
+    session.open();
+    QVERIFY(opened.wait(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(session.backends()->entries().contains("/test/apache-8001"), 10000);
 
     // Member 0 frozen; quorum stays with 1 and 2, and a change is made through member 1.
     ::kill(pid_t(cluster.member(0).pid()), SIGSTOP);
@@ -137,6 +151,10 @@ void TestEtcdFailover::failsOverWhileItsMemberIsFrozen()
     QVERIFY(liveness.value(u"failovers"_s).toInt() >= 1);
     QVERIFY2(!engine.statusJson().value(u"etcd"_s).toString().contains(cluster.member(0).clientUrl()),
              qPrintable(engine.statusJson().value(u"etcd"_s).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(session.backends()->entries().contains("/test/apache-8002"), 10000);
+    QVERIFY(session.liveness()->failovers() >= 1);
+    QVERIFY2(!session.etcd()->describe().contains(cluster.member(0).clientUrl()),
+             qPrintable(session.etcd()->describe()));
     QTRY_COMPARE_WITH_TIMEOUT(source(engine).value(u"state"_s).toString(), u"Live"_s, 10000);
     // The file is in place before nginx confirms it; the ledger entry comes with the confirmation.
     QTRY_COMPARE_WITH_TIMEOUT(timesAdded(engine, u"127.0.1.2:8002"_s), 1, 10000);

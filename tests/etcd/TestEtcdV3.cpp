@@ -315,7 +315,7 @@ void TestEtcdV3::failoverToTheNextEndpoint()
     EtcdConfig config = configFor(m_etcd);
     config.endpoints.prepend(u"http://127.0.0.1:%1"_s.arg(freePort()));
     EtcdV3Client client(config);
-    QSignalSpy switched(&client, &EtcdV3Client::endpointChanged);
+    QSignalSpy switched(&client, &EtcdKv::endpointChanged);
     VERIFY_OK(put(client, "/failover/k", "v"));
     QCOMPARE(switched.size(), 1);
     QCOMPARE(client.currentEndpoint(), m_etcd.clientUrl());
