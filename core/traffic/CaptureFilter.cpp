@@ -46,16 +46,17 @@ std::vector<Span> spans(std::vector<std::uint16_t> ports, size_t maxTerms)
 
 } // namespace
 
-QString captureFilter(const std::vector<std::uint16_t>& ports)
+QString captureFilter(const std::vector<std::uint16_t>& ports, bool inboundOnly)
 {
+    const QString direction = inboundOnly ? QStringLiteral("inbound and ") : QString();
     if (ports.empty())
-        return QStringLiteral("tcp and port 0");
+        return direction + QStringLiteral("tcp and port 0");
     QStringList terms;
     for (const Span& s : spans(ports, MaxFilterTerms)) {
         terms << (s.first == s.last ? QStringLiteral("port %1").arg(s.first)
                                     : QStringLiteral("portrange %1-%2").arg(s.first).arg(s.last));
     }
-    return QStringLiteral("tcp and (%1)").arg(terms.join(QStringLiteral(" or ")));
+    return direction + QStringLiteral("tcp and (%1)").arg(terms.join(QStringLiteral(" or ")));
 }
 
 } // namespace lbdeck::traffic

@@ -16,11 +16,29 @@ struct IpAddress
     std::uint8_t version = 0; // 4 or 6; 0 for "none"
     std::array<std::uint8_t, 16> bytes{};
 
+    // The first size() bytes count, word by word (no memcmp call: this runs for every packet).
     bool operator==(const IpAddress& o) const
     {
-        return version == o.version && std::memcmp(bytes.data(), o.bytes.data(), size()) == 0;
+        if (version != o.version)
+            return false;
+        if (version == 6)
+            return word64(0) == o.word64(0) && word64(8) == o.word64(8);
+        return word32() == o.word32();
     }
     std::size_t size() const { return version == 6 ? 16 : 4; }
+    // The first four bytes as they are in memory (an IPv4 address in network order).
+    std::uint32_t word32() const
+    {
+        std::uint32_t v = 0;
+        std::memcpy(&v, bytes.data(), sizeof v);
+        return v;
+    }
+    std::uint64_t word64(std::size_t offset) const
+    {
+        std::uint64_t v = 0;
+        std::memcpy(&v, bytes.data() + offset, sizeof v);
+        return v;
+    }
 };
 
 struct IpEndpoint
@@ -31,8 +49,23 @@ struct IpEndpoint
     bool operator==(const IpEndpoint& o) const { return port == o.port && address == o.address; }
 };
 
-// A 64-bit mix of an endpoint (FNV-1a), for the flow table and the counter index.
+// A 64-bit mix of an endpoint, for hash tables.
 std::uint64_t hashEndpoint(const IpEndpoint& e, std::uint64_t seed = 1469598103934665603ULL);
+
+// One integer per endpoint for the packet path's tables: an IPv4 one is exact (bit 48 set, the
+// address, the port: two IPv4 endpoints are equal exactly when their words are); any other gets its
+// hash with bit 63 set, and equal words then still need the endpoints compared. Never 0.
+inline std::uint64_t endpointWord(const IpEndpoint& e)
+{
+    if (e.address.version == 4) [[likely]]
+        return (std::uint64_t{1} << 48) | (std::uint64_t{e.address.word32()} << 16) | e.port;
+    return hashEndpoint(e) | (std::uint64_t{1} << 63);
+}
+// Whether a word from endpointWord() alone identifies its endpoint (IPv4).
+inline bool isExactWord(std::uint64_t word)
+{
+    return (word >> 63) == 0;
+}
 
 // "127.0.1.3" / "::1" (inet_ntop, as tcpdump prints them).
 std::string addressText(const IpAddress& a);

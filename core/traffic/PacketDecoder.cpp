@@ -4,6 +4,9 @@
 
 #include <pcap/dlt.h>
 
+#include <algorithm>
+#include <cstring>
+
 namespace lbdeck::traffic {
 
 namespace {
@@ -100,35 +103,41 @@ DecodeStatus linkLayer(int linkType, const Bytes& b, std::size_t* offset, std::u
     }
 }
 
-DecodeStatus ipv4(const Bytes& b, std::size_t o, std::size_t wireLength, TcpPacket* out,
-                  std::size_t* tcpOffset, std::uint32_t* ipPayload)
+// Where the layer-3 header said the addresses and the TCP header are; nothing written yet.
+struct IpHeader
 {
-    if (!b.has(o, 20))
+    std::size_t addresses = 0; // offset of the source address (the destination follows it)
+    std::uint8_t version = 0;
+    std::uint32_t ipLength = 0; // header + payload
+    std::size_t tcp = 0;
+    std::uint32_t ipPayload = 0; // what follows the IP headers (extensions included): TCP header + data
+};
+
+DecodeStatus ipv4(const Bytes& b, std::size_t o, std::size_t wireLength, IpHeader* h)
+{
+    if (!b.has(o, 20)) [[unlikely]]
         return DecodeStatus::Truncated;
-    if ((b.data[o] >> 4) != 4)
+    if ((b.data[o] >> 4) != 4) [[unlikely]]
         return DecodeStatus::Malformed;
     const std::size_t ihl = std::size_t{b.data[o] & 0x0fu} * 4;
     const std::uint32_t total = b.be16(o + 2);
-    if (ihl < 20 || total < ihl || o + total > wireLength)
+    if (ihl < 20 || total < ihl || o + total > wireLength) [[unlikely]]
         return DecodeStatus::Malformed;
-    if (!b.has(o, ihl))
+    if (!b.has(o, ihl)) [[unlikely]]
         return DecodeStatus::Truncated;
-    if ((b.be16(o + 6) & 0x1fffu) != 0)
+    if ((b.be16(o + 6) & 0x1fffu) != 0) [[unlikely]]
         return DecodeStatus::Fragment;
-    if (b.data[o + 9] != ProtoTcp)
+    if (b.data[o + 9] != ProtoTcp) [[unlikely]]
         return DecodeStatus::NotTcp;
-    out->src.address.version = 4;
-    out->dst.address.version = 4;
-    std::memcpy(out->src.address.bytes.data(), b.data + o + 12, 4);
-    std::memcpy(out->dst.address.bytes.data(), b.data + o + 16, 4);
-    out->ipLength = total;
-    *tcpOffset = o + ihl;
-    *ipPayload = total - static_cast<std::uint32_t>(ihl);
+    h->addresses = o + 12;
+    h->version = 4;
+    h->ipLength = total;
+    h->tcp = o + ihl;
+    h->ipPayload = total - static_cast<std::uint32_t>(ihl);
     return DecodeStatus::Ok;
 }
 
-DecodeStatus ipv6(const Bytes& b, std::size_t o, std::size_t wireLength, TcpPacket* out,
-                  std::size_t* tcpOffset, std::uint32_t* ipPayload)
+DecodeStatus ipv6(const Bytes& b, std::size_t o, std::size_t wireLength, IpHeader* h)
 {
     if (!b.has(o, 40))
         return DecodeStatus::Truncated;
@@ -137,11 +146,6 @@ DecodeStatus ipv6(const Bytes& b, std::size_t o, std::size_t wireLength, TcpPack
     const std::uint32_t payload = b.be16(o + 4);
     if (o + 40 + payload > wireLength)
         return DecodeStatus::Malformed;
-    out->src.address.version = 6;
-    out->dst.address.version = 6;
-    std::memcpy(out->src.address.bytes.data(), b.data + o + 8, 16);
-    std::memcpy(out->dst.address.bytes.data(), b.data + o + 24, 16);
-    out->ipLength = 40 + payload;
     std::uint8_t next = b.data[o + 6];
     std::size_t at = o + 40;
     std::uint32_t left = payload;
@@ -160,9 +164,24 @@ DecodeStatus ipv6(const Bytes& b, std::size_t o, std::size_t wireLength, TcpPack
     }
     if (next != ProtoTcp)
         return DecodeStatus::NotTcp;
-    *tcpOffset = at;
-    *ipPayload = left;
+    h->addresses = o + 8;
+    h->version = 6;
+    h->ipLength = 40 + payload;
+    h->tcp = at;
+    h->ipPayload = left;
     return DecodeStatus::Ok;
+}
+
+// The address at data, every byte of the 16 set (an IPv4 one zero-padded), as IpAddress holds it.
+void storeAddress(IpAddress* a, std::uint8_t version, const std::uint8_t* data)
+{
+    a->version = version;
+    if (version == 4) [[likely]] {
+        a->bytes = {};
+        std::memcpy(a->bytes.data(), data, 4);
+    } else {
+        std::memcpy(a->bytes.data(), data, 16);
+    }
 }
 
 } // namespace
@@ -191,43 +210,56 @@ const char* decodeStatusName(DecodeStatus status)
 DecodeStatus decodeTcpPacket(int linkType, const std::uint8_t* data, std::size_t caplen,
                              std::size_t wireLength, TcpPacket* out)
 {
-    if (data == nullptr || out == nullptr)
+    if (data == nullptr || out == nullptr) [[unlikely]]
         return DecodeStatus::Truncated;
-    if (wireLength < caplen)
+    if (wireLength < caplen) [[unlikely]]
         return DecodeStatus::Malformed;
     const Bytes b{data, caplen};
     std::size_t o = 0;
     std::uint16_t etherType = 0;
-    if (const DecodeStatus s = linkLayer(linkType, b, &o, &etherType); s != DecodeStatus::Ok)
+    // Untagged Ethernet (lo, most NICs) first; tags and the other link types take the general path.
+    if (linkType == DLT_EN10MB && b.has(0, 14) && b.be16(12) != EtherTypeVlan && b.be16(12) != EtherTypeQinQ)
+        [[likely]] {
+        o = 14;
+        etherType = b.be16(12);
+    } else if (const DecodeStatus s = linkLayer(linkType, b, &o, &etherType); s != DecodeStatus::Ok) {
         return s;
-    TcpPacket p;
-    std::size_t tcp = 0;
-    std::uint32_t ipPayload = 0;
+    }
+    IpHeader h;
     DecodeStatus s = DecodeStatus::NotIp;
-    if (etherType == EtherTypeIpv4)
-        s = ipv4(b, o, wireLength, &p, &tcp, &ipPayload);
+    if (etherType == EtherTypeIpv4) [[likely]]
+        s = ipv4(b, o, wireLength, &h);
     else if (etherType == EtherTypeIpv6)
-        s = ipv6(b, o, wireLength, &p, &tcp, &ipPayload);
-    if (s != DecodeStatus::Ok)
+        s = ipv6(b, o, wireLength, &h);
+    if (s != DecodeStatus::Ok) [[unlikely]]
         return s;
-    if (!b.has(tcp, TcpMinHeader))
+    const std::size_t tcp = h.tcp;
+    if (!b.has(tcp, TcpMinHeader)) [[unlikely]]
         return DecodeStatus::Truncated;
     const std::uint32_t dataOffset = (std::uint32_t{b.data[tcp + 12]} >> 4) * 4;
-    if (dataOffset < TcpMinHeader || dataOffset > ipPayload)
+    if (dataOffset < TcpMinHeader || dataOffset > h.ipPayload) [[unlikely]]
         return DecodeStatus::Malformed;
-    p.src.port = b.be16(tcp);
-    p.dst.port = b.be16(tcp + 2);
-    p.seq = b.be32(tcp + 4);
-    p.ack = b.be32(tcp + 8);
-    p.flags = b.data[tcp + 13];
-    p.payloadLength = ipPayload - dataOffset;
+    // Valid: written straight into *out (untouched on every failure above), each field once.
+    const std::size_t addressSize = h.version == 4 ? 4 : 16;
+    storeAddress(&out->src.address, h.version, b.data + h.addresses);
+    storeAddress(&out->dst.address, h.version, b.data + h.addresses + addressSize);
+    out->src.port = b.be16(tcp);
+    out->dst.port = b.be16(tcp + 2);
+    out->seq = b.be32(tcp + 4);
+    out->ack = b.be32(tcp + 8);
+    out->flags = b.data[tcp + 13];
+    out->ipLength = h.ipLength;
+    const std::uint32_t payloadLength = h.ipPayload - dataOffset;
+    out->payloadLength = payloadLength;
     const std::size_t start = tcp + dataOffset;
     if (start < b.size) {
-        p.payload = b.data + start;
-        p.payloadCaptured =
-            static_cast<std::uint32_t>(std::min<std::size_t>(b.size - start, p.payloadLength));
+        out->payload = b.data + start;
+        out->payloadCaptured =
+            static_cast<std::uint32_t>(std::min<std::size_t>(b.size - start, payloadLength));
+    } else {
+        out->payload = nullptr;
+        out->payloadCaptured = 0;
     }
-    *out = p;
     return DecodeStatus::Ok;
 }
 

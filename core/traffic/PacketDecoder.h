@@ -51,7 +51,8 @@ struct TcpPacket
 // Decodes a captured frame. linkType is a pcap DLT_* value (DLT_EN10MB with 802.1Q/802.1ad tags,
 // DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP, DLT_RAW). caplen bytes are readable at data;
 // wireLength is the length on the wire (pcap's len), at least caplen. Headers must lie within caplen;
-// the IP lengths must fit within wireLength. Pure: no allocation, no state.
+// the IP lengths must fit within wireLength. Pure: no allocation, no state. *out is written, every
+// field of it, only when the result is Ok (the packet path decodes into one reused TcpPacket).
 DecodeStatus decodeTcpPacket(int linkType, const std::uint8_t* data, std::size_t caplen,
                              std::size_t wireLength, TcpPacket* out);
 

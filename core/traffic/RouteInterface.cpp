@@ -6,7 +6,11 @@
 #include <QtEndian>
 
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -101,6 +105,21 @@ QString routeInterface(const std::vector<IpEndpoint>& upstreams, QString* why)
         *why = u"no route found for %1; capturing on \"any\" (bridged container traffic is then seen "
                u"twice: set [traffic] interface)"_s.arg(QString::fromStdString(addressText(first.address)));
     return u"any"_s;
+}
+
+bool isLoopbackInterface(const QString& name)
+{
+    const QByteArray dev = name.toLocal8Bit();
+    if (dev.isEmpty() || dev.size() >= IFNAMSIZ)
+        return false;
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    ifreq request{};
+    std::memcpy(request.ifr_name, dev.constData(), static_cast<std::size_t>(dev.size()));
+    const bool loopback = ::ioctl(fd, SIOCGIFFLAGS, &request) == 0 && (request.ifr_flags & IFF_LOOPBACK) != 0;
+    ::close(fd);
+    return loopback;
 }
 
 } // namespace lbdeck::traffic

@@ -3,12 +3,40 @@
 #include "TrafficCounters.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <unordered_set>
 
-#include <algorithm>
-
 namespace lbdeck::traffic {
+
+RowIndex::RowIndex()
+    : m_slots(16)
+    , m_mask(15)
+    , m_shift(64 - 4)
+{}
+
+void RowIndex::place(std::uint64_t word, int row)
+{
+    std::size_t i = home(word);
+    while (m_slots[i].word != 0)
+        i = (i + 1) & m_mask;
+    m_slots[i] = {word, row};
+}
+
+void RowIndex::add(std::uint64_t word, int row)
+{
+    if ((m_size + 1) * 2 > m_slots.size()) {
+        std::vector<Slot> old(m_slots.size() * 2);
+        old.swap(m_slots);
+        m_mask = m_slots.size() - 1;
+        m_shift = 64 - std::countr_zero(m_slots.size());
+        for (const Slot& s : old)
+            if (s.word != 0)
+                place(s.word, s.row);
+    }
+    place(word, row);
+    ++m_size;
+}
 
 TrafficCounters::TrafficCounters(std::size_t flowCapacity)
     : m_flows(flowCapacity == 0 ? kMinFlows : flowCapacity)
@@ -25,13 +53,9 @@ void TrafficCounters::setUpstreams(const std::vector<IpEndpoint>& upstreams)
             r.state = r.open > 0 ? RowState::Draining : RowState::Left;
     }
     for (const IpEndpoint& e : upstreams) {
-        if (m_index.count(e) != 0)
-            continue;
-        UpstreamRow r;
-        r.key = endpointKey(e);
-        r.endpoint = e;
-        m_index.emplace(e, static_cast<int>(m_rows.size()));
-        m_rows.push_back(std::move(r));
+        const std::uint64_t word = endpointWord(e);
+        if (m_index.find(e, word, m_rows) < 0)
+            addRow(e, word, RowState::Registered);
     }
     if (m_autoCapacity)
         m_flows.grow(std::clamp(upstreams.size() * kFlowsPerUpstream, kMinFlows, kMaxFlows));
@@ -95,23 +119,24 @@ const UpstreamRow* TrafficCounters::row(const std::string& key) const
     return nullptr;
 }
 
-int TrafficCounters::rowFor(const IpEndpoint& e)
+int TrafficCounters::addRow(const IpEndpoint& e, std::uint64_t word, RowState state)
 {
-    // Registered and draining rows always have their port in range, and the kernel filter passes
-    // nothing else: a client's ephemeral port is turned away here, before any hashing.
-    if (!m_portInRange.test(e.port))
-        return -1;
-    const auto it = m_index.find(e);
-    if (it != m_index.end())
-        return it->second;
     UpstreamRow r;
     r.key = endpointKey(e);
     r.endpoint = e;
-    r.state = RowState::Unregistered;
+    r.state = state;
     const int index = static_cast<int>(m_rows.size());
-    m_index.emplace(e, index);
     m_rows.push_back(std::move(r));
+    m_index.add(word, index);
     return index;
+}
+
+// The caller checked the port: registered and draining rows always have theirs in range, and the
+// kernel filter passes nothing else, so a client's ephemeral port is turned away before any hashing.
+int TrafficCounters::rowFor(const IpEndpoint& e, std::uint64_t word)
+{
+    const int found = m_index.find(e, word, m_rows);
+    return found >= 0 ? found : addRow(e, word, RowState::Unregistered);
 }
 
 void TrafficCounters::settleClosed(UpstreamRow& r)
@@ -145,12 +170,16 @@ std::size_t TrafficCounters::expireIdle(std::uint64_t nowUs, std::uint64_t idleU
 void TrafficCounters::count(const TcpPacket& p, std::uint64_t timeUs)
 {
     Direction dir = Direction::ToBackend;
-    int index = rowFor(p.dst);
-    if (index < 0) {
-        index = rowFor(p.src);
+    int index = -1;
+    std::uint64_t serverWord = 0;
+    if (m_portInRange.test(p.dst.port)) {
+        serverWord = endpointWord(p.dst);
+        index = rowFor(p.dst, serverWord);
+    } else if (m_portInRange.test(p.src.port)) {
+        serverWord = endpointWord(p.src);
+        index = rowFor(p.src, serverWord);
         dir = Direction::FromBackend;
-    }
-    if (index < 0) {
+    } else {
         countFront(p);
         return;
     }
@@ -172,11 +201,12 @@ void TrafficCounters::count(const TcpPacket& p, std::uint64_t timeUs)
 
     const IpEndpoint& server = dir == Direction::ToBackend ? p.dst : p.src;
     const IpEndpoint& client = dir == Direction::ToBackend ? p.src : p.dst;
-    Flow* flow = m_flows.find(client, server);
+    const std::uint64_t clientWord = endpointWord(client);
+    Flow* flow = m_flows.find(client, server, clientWord, serverWord);
     if (flow == nullptr) {
         if (!(syn && !ack && dir == Direction::ToBackend))
             return; // flows start at a SYN; the last ACK after both FINs lands here too
-        flow = m_flows.insert(client, server);
+        flow = m_flows.insert(client, server, clientWord, serverWord);
         if (flow == nullptr)
             return; // full: counted as overflow by the table
         flow->row = index;

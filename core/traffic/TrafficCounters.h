@@ -10,7 +10,6 @@
 #include <bitset>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace lbdeck::traffic {
@@ -66,6 +65,44 @@ struct EndpointHash
     std::size_t operator()(const IpEndpoint& e) const { return static_cast<std::size_t>(hashEndpoint(e)); }
 };
 
+// The rows by endpoint: a flat open-addressing table of endpointWord() -> row index, at most half
+// full, grown (allocating) only when a row is added.
+class RowIndex
+{
+public:
+    RowIndex();
+    // The row of `e` (whose endpointWord() is `word`), or -1; rows is what the indices point into.
+    int find(const IpEndpoint& e, std::uint64_t word, const std::vector<UpstreamRow>& rows) const
+    {
+        for (std::size_t i = home(word);; i = (i + 1) & m_mask) {
+            const Slot& s = m_slots[i];
+            if (s.word == 0)
+                return -1;
+            if (s.word == word && (isExactWord(word) || rows[static_cast<std::size_t>(s.row)].endpoint == e))
+                return s.row;
+        }
+    }
+    // Adds row `row` (not in yet) under `word`.
+    void add(std::uint64_t word, int row);
+
+private:
+    struct Slot
+    {
+        std::uint64_t word = 0; // 0: empty
+        int row = -1;
+    };
+    std::size_t home(std::uint64_t word) const
+    {
+        return static_cast<std::size_t>((word * 0x9e3779b97f4a7c15ULL) >> m_shift);
+    }
+    void place(std::uint64_t word, int row);
+
+    std::vector<Slot> m_slots;
+    std::size_t m_mask = 0;
+    int m_shift = 63;
+    std::size_t m_size = 0;
+};
+
 // Per-upstream counters from decoded TCP packets, with the flows behind open connections and RTT.
 // count() allocates nothing except when a new unregistered address first appears.
 class TrafficCounters
@@ -102,14 +139,15 @@ public:
     std::uint64_t expired() const { return m_expired; }
 
 private:
-    int rowFor(const IpEndpoint& e);
+    int rowFor(const IpEndpoint& e, std::uint64_t word);
+    int addRow(const IpEndpoint& e, std::uint64_t word, RowState state);
     void rebuildPorts();
     void countFront(const TcpPacket& packet);
     void close(Flow* flow);
     void settleClosed(UpstreamRow& row);
 
     std::vector<UpstreamRow> m_rows;
-    std::unordered_map<IpEndpoint, int, EndpointHash> m_index;
+    RowIndex m_index;
     std::bitset<65536> m_portInRange;
     std::bitset<65536> m_frontPort;
     ClientTable m_clients;

@@ -4,6 +4,7 @@
 
 #include "core/traffic/CaptureFilter.h"
 #include "core/traffic/LineFeed.h"
+#include "core/traffic/RouteInterface.h"
 #include "core/traffic/TcpdumpLine.h"
 #include "core/util/Logging.h"
 
@@ -14,6 +15,12 @@
 #include <QTimer>
 
 #include <pcap/pcap.h>
+
+#include <linux/filter.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
 
 using namespace Qt::StringLiterals;
 
@@ -117,6 +124,8 @@ Result<void> TrafficMeter::start(const MeterOptions& options, const QStringList&
     }
     m_pcap = p;
     m_linkType = pcap_datalink(p);
+    // Loopback is Ethernet-framed on Linux; a cooked or other framing keeps the plain filter.
+    m_inboundOnly = m_linkType == DLT_EN10MB && isLoopbackInterface(options.interface);
     if (Result<void> f = applyFilter(); !f) {
         stop();
         return f;
@@ -128,24 +137,11 @@ Result<void> TrafficMeter::start(const MeterOptions& options, const QStringList&
                          u"libpcap on %1"_s.arg(options.interface));
     }
     m_notifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
-    // libpcap's TPACKET_V3 blocks are small at a headers-only snaplen (a page: some 20 packets), and
-    // the kernel wakes the reader for each one. After a wakeup the notifier rests for
-    // coalesceMs, and the next read takes every block retired meanwhile: at most 1000/coalesceMs
-    // wakeups a second however busy the link, while a quiet link still hands over within the
-    // 50 ms block timeout.
-    connect(m_notifier, &QSocketNotifier::activated, this, [this] {
-        poll();
-        if (m_notifier != nullptr && m_options.coalesceMs > 0) {
-            m_notifier->setEnabled(false);
-            m_rearm->start(m_options.coalesceMs);
-        }
-    });
-    m_rearm = new QTimer(this);
-    m_rearm->setSingleShot(true);
-    connect(m_rearm, &QTimer::timeout, this, [this] {
-        if (m_notifier != nullptr)
-            m_notifier->setEnabled(true);
-    });
+    // TPACKET_V3 hands the ring over in blocks (libpcap makes them 256 KiB: over a thousand
+    // headers-only packets), and the kernel wakes the reader only when it retires one: when it is
+    // full, or bufferTimeoutMs after its first packet. One wakeup reads every retired block; a quiet
+    // link wakes nobody.
+    connect(m_notifier, &QSocketNotifier::activated, this, &TrafficMeter::poll);
     // Some capture types need a select timeout besides the descriptor (pcap_get_required_select_timeout).
     if (const timeval* t = pcap_get_required_select_timeout(p)) {
         m_pollTimer = new QTimer(this);
@@ -168,8 +164,6 @@ void TrafficMeter::stop()
     stopRecording();
     delete m_notifier;
     m_notifier = nullptr;
-    delete m_rearm;
-    m_rearm = nullptr;
     delete m_pollTimer;
     m_pollTimer = nullptr;
     delete m_housekeeping;
@@ -179,23 +173,57 @@ void TrafficMeter::stop()
         m_pcap = nullptr;
     }
     m_filter.clear(); // a new handle starts without one
+    m_inboundOnly = false;
+}
+
+Result<void> TrafficMeter::compileFilter(const QString& text, bpf_program* program) const
+{
+    const QByteArray expr = text.toLatin1();
+    if (pcap_compile(m_pcap, program, expr.constData(), 1, PCAP_NETMASK_UNKNOWN) != 0)
+        return makeError(ErrorCode::Io, u"filter \"%1\" does not compile: %2"_s.arg(text, pcapText(m_pcap)),
+                         u"libpcap on %1"_s.arg(m_options.interface));
+    return {};
 }
 
 Result<void> TrafficMeter::applyFilter()
 {
-    const QString text = captureFilter(m_counters->filterPorts());
+    const std::vector<std::uint16_t> ports = m_counters->filterPorts();
+    const QString plain = captureFilter(ports);
+    const QString text = captureFilter(ports, m_inboundOnly);
     if (text == m_filter || m_pcap == nullptr)
         return {};
+    // libpcap installs the program in the kernel and also runs it in user space over the packets the
+    // ring already holds (and the rest of the block being filled): those passed the old program.
+    // There it cannot read the packet direction ("inbound" loads kernel metadata) and would reject
+    // them all, so libpcap gets the program without it, and the kernel gets the inbound one after.
+    // The packets libpcap filters itself lose nothing: it drops lo's outgoing copies on its own.
     bpf_program program{};
-    const QByteArray expr = text.toLatin1();
-    if (pcap_compile(m_pcap, &program, expr.constData(), 1, PCAP_NETMASK_UNKNOWN) != 0)
-        return makeError(ErrorCode::Io, u"filter \"%1\" does not compile: %2"_s.arg(text, pcapText(m_pcap)),
-                         u"libpcap on %1"_s.arg(m_options.interface));
+    if (Result<void> r = compileFilter(plain, &program); !r)
+        return r;
     const int rc = pcap_setfilter(m_pcap, &program);
     pcap_freecode(&program);
     if (rc != 0)
-        return makeError(ErrorCode::Io, u"filter \"%1\" refused: %2"_s.arg(text, pcapText(m_pcap)),
+        return makeError(ErrorCode::Io, u"filter \"%1\" refused: %2"_s.arg(plain, pcapText(m_pcap)),
                          u"libpcap on %1"_s.arg(m_options.interface));
+    if (m_inboundOnly) {
+        if (Result<void> r = compileFilter(text, &program); !r)
+            return r;
+        static_assert(sizeof(sock_filter) == sizeof(bpf_insn), "one BPF instruction layout");
+        sock_fprog kernel{static_cast<unsigned short>(program.bf_len),
+                          reinterpret_cast<sock_filter*>(program.bf_insns)};
+        const int attached =
+            ::setsockopt(pcap_fileno(m_pcap), SOL_SOCKET, SO_ATTACH_FILTER, &kernel, sizeof kernel);
+        const int error = errno;
+        pcap_freecode(&program);
+        if (attached != 0) {
+            // Still correct with the program libpcap installed, only each packet crosses the ring twice.
+            qCWarning(lcTraffic) << "kernel refused" << text << "on" << m_options.interface << "("
+                                 << std::strerror(error) << "): keeping" << plain;
+            m_inboundOnly = false;
+            m_filter = plain;
+            return {};
+        }
+    }
     m_filter = text;
     return {};
 }
@@ -212,9 +240,10 @@ Result<void> TrafficMeter::setUpstreams(const QStringList& upstreams)
 void TrafficMeter::onPacket(unsigned char* user, const pcap_pkthdr* header, const unsigned char* bytes)
 {
     auto* self = reinterpret_cast<TrafficMeter*>(user);
-    TcpPacket packet;
+    // Decoded in place, into storage that lives as long as the meter: nothing per packet to set up.
+    TcpPacket& packet = self->m_packet;
     const DecodeStatus s = decodeTcpPacket(self->m_linkType, bytes, header->caplen, header->len, &packet);
-    if (s != DecodeStatus::Ok) {
+    if (s != DecodeStatus::Ok) [[unlikely]] {
         ++self->m_decodeFailed;
         return;
     }

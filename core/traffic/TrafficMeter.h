@@ -20,6 +20,7 @@ class QTimer;
 struct pcap;
 struct pcap_pkthdr;
 struct pcap_dumper;
+struct bpf_program;
 
 namespace lbdeck::traffic {
 
@@ -30,7 +31,6 @@ struct MeterOptions
     QString interface = QStringLiteral("lo");
     int snaplen = 128;                     // headers only
     int bufferTimeoutMs = 50;              // TPACKET_V3 block timeout: a wakeup per block, not per packet
-    int coalesceMs = 10;                   // after a wakeup, wait this long before the next one
     int bufferSizeBytes = 4 * 1024 * 1024; // kernel ring
     std::size_t flowCapacity = 0;          // preallocated flow table; 0: sized by the upstream set
     int flowIdleTimeoutS = 600;            // a flow silent this long is forgotten (lost FIN/RST)
@@ -76,6 +76,7 @@ public:
     // admits are formatted. Not owned; null turns the feed off.
     void setLineFeed(LineFeed* feed) { m_feed = feed; }
     Result<CaptureStats> stats() const;
+    // The kernel filter: captureFilter() of the ports, "inbound and ..." on a loopback interface.
     QString filter() const { return m_filter; }
     int linkType() const { return m_linkType; }
     // Records every packet the meter is handed, as libpcap writes a capture file, in memory, until
@@ -100,6 +101,7 @@ private:
     static void onPacket(unsigned char* user, const pcap_pkthdr* header, const unsigned char* bytes);
     Result<void> reset(const MeterOptions& options, const QStringList& upstreams);
     Result<void> applyFilter();
+    Result<void> compileFilter(const QString& text, bpf_program* program) const;
     void record(const pcap_pkthdr* header, const unsigned char* bytes);
     void housekeeping();
     Result<std::vector<IpEndpoint>> parseUpstreams(const QStringList& upstreams) const;
@@ -107,13 +109,14 @@ private:
     pcap* m_pcap = nullptr;
     QSocketNotifier* m_notifier = nullptr; // owned (child)
     QTimer* m_pollTimer = nullptr;         // owned (child); only when the fd alone cannot wake us
-    QTimer* m_rearm = nullptr;             // owned (child); re-enables the notifier after coalesceMs
     QTimer* m_housekeeping = nullptr;      // owned (child)
     std::uint64_t m_lastDropped = 0;
     std::unique_ptr<TrafficCounters> m_counters;
+    TcpPacket m_packet; // the packet being counted (onPacket decodes into it)
     MeterOptions m_options;
     QString m_filter;
     int m_linkType = 0;
+    bool m_inboundOnly = false; // a loopback interface: the kernel filter takes incoming packets only
     std::uint64_t m_decodeFailed = 0;
     int m_polled = 0;
     std::uint64_t m_polls = 0;

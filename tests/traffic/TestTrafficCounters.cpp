@@ -75,6 +75,9 @@ void TestTrafficCounters::filterIsCoarse()
 {
     QCOMPARE(captureFilter({8001, 8002}), u"tcp and (port 8001 or port 8002)"_s);
     QCOMPARE(captureFilter({}), u"tcp and port 0"_s);
+    // Loopback: the kernel keeps the incoming copy only.
+    QCOMPARE(captureFilter({8001, 8002}, true), u"inbound and tcp and (port 8001 or port 8002)"_s);
+    QCOMPARE(captureFilter({}, true), u"inbound and tcp and port 0"_s);
     // 1,000 backends on 3 ports make a 3-term filter.
     TrafficCounters c(16);
     std::vector<IpEndpoint> set;
@@ -113,6 +116,12 @@ void TestTrafficCounters::filterIsCoarse()
         QVERIFY2(pcap_offline_filter(&program, &h, reinterpret_cast<const u_char*>(frame.constData())) != 0,
                  qPrintable(QString::number(p)));
     }
+    pcap_freecode(&program);
+    // The loopback form compiles too (for a live capture: "inbound" reads the kernel's packet type),
+    // one instruction pair longer.
+    const QString inbound = captureFilter(ports, true);
+    QCOMPARE(pcap_compile(dead, &program, inbound.toLatin1().constData(), 1, PCAP_NETMASK_UNKNOWN), 0);
+    QVERIFY2(program.bf_len < 512, qPrintable(inbound));
     pcap_freecode(&program);
     pcap_close(dead);
 }

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 // The meter against Debian's tcpdump on the same interface, filter and window, with a real nginx
 // balancer in front of two real nginx backends on loopback.
+#include "core/traffic/RouteInterface.h"
 #include "core/traffic/TrafficMeter.h"
 #include "tests/testbed/NginxServer.h"
 #include "tests/testbed/TestProcess.h"
@@ -14,6 +15,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +37,19 @@ QString backendBlock(const QString& address, const QString& body)
         .arg(address, body);
 }
 
+// The kernel's flags for an interface (SIOCGIFFLAGS), 0 when it cannot say.
+int interfaceFlags(const QString& name)
+{
+    const QByteArray dev = name.toLocal8Bit();
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ifreq request{};
+    std::memcpy(request.ifr_name, dev.constData(), std::min<std::size_t>(dev.size(), IFNAMSIZ - 1));
+    const int flags = fd >= 0 && ::ioctl(fd, SIOCGIFFLAGS, &request) == 0 ? request.ifr_flags : 0;
+    if (fd >= 0)
+        ::close(fd);
+    return flags;
+}
+
 } // namespace
 
 class TestTrafficMeterLive : public QObject
@@ -44,6 +61,7 @@ private Q_SLOTS:
     void rejectsBadInput();
     void namesTheCapabilityWithoutPermission();
     void countsLikeTcpdump();
+    void inboundOnlyOnLoopback();
     void forgetsIdleFlows();
 };
 
@@ -124,18 +142,21 @@ void TestTrafficMeterLive::countsLikeTcpdump()
     const Result<void> started = meter.start(options, {keyA, keyB});
     QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().toString()));
     QVERIFY(meter.isRunning());
-    QCOMPARE(meter.filter(), u"tcp and (port %1 or port %2)"_s.arg(std::min(backendA.port(), backendB.port()))
-                                 .arg(std::max(backendA.port(), backendB.port())));
+    const QString ports = u"tcp and (port %1 or port %2)"_s.arg(std::min(backendA.port(), backendB.port()))
+                              .arg(std::max(backendA.port(), backendB.port()));
+    QCOMPARE(meter.filter(), u"inbound and "_s + ports);
 
-    // Debian's tcpdump, same interface and filter, writing a file. As root it would drop to the
-    // "tcpdump" user and could not write into our 0700 temp dir: -Z root keeps it root.
+    // Debian's tcpdump, same interface and ports, writing a file. As root it would drop to the
+    // "tcpdump" user and could not write into our 0700 temp dir: -Z root keeps it root. Not
+    // "inbound": libpcap drops lo's outgoing copies itself, and the packets it re-filters in user
+    // space after pcap_setfilter (its first one, here) it cannot test for direction, so would lose.
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString capture = dir.filePath(u"tcpdump.pcap"_s);
     TestProcess tcpdump;
     QVERIFY(tcpdump.start(QString::fromLatin1(lbdeck::traffic::test::TcpdumpPath),
                           {u"-i"_s, u"lo"_s, u"-n"_s, u"-s"_s, u"128"_s, u"-Z"_s, u"root"_s,
-                           u"--immediate-mode"_s, u"-U"_s, u"-w"_s, capture, meter.filter()},
+                           u"--immediate-mode"_s, u"-U"_s, u"-w"_s, capture, ports},
                           dir.filePath(u"tcpdump.log"_s)));
     QVERIFY2(
         waitUntil([&] { return tcpdump.logTail().contains(u"listening on lo"_s) || !tcpdump.isRunning(); },
@@ -143,8 +164,16 @@ void TestTrafficMeterLive::countsLikeTcpdump()
         qPrintable(tcpdump.logTail()));
     QVERIFY2(tcpdump.isRunning(), qPrintable(tcpdump.logTail()));
 
+    // Halfway, the set grows by a port: a new kernel filter while packets wait in the ring. libpcap
+    // re-filters those in user space, where "inbound" matches nothing; none may go missing.
+    const QString extra = u"127.0.1.24:%1"_s.arg(freePort());
     int ok = 0;
     for (int i = 0; i < Requests; ++i) {
+        if (i == Requests / 2) {
+            QVERIFY(meter.setUpstreams({keyA, keyB, extra}).ok());
+            QVERIFY2(meter.filter().startsWith(u"inbound and tcp and (port "_s) && meter.filter() != ports,
+                     qPrintable(meter.filter()));
+        }
         QByteArray body;
         if (httpGet(u"127.0.0.1"_s, balancer.port(), "/", &body, 3000) == 200 &&
             (body == "a\n" || body == "b\n"))
@@ -237,9 +266,45 @@ void TestTrafficMeterLive::countsLikeTcpdump()
     // B leaves the set with no open flows: its row stays with its totals, the kernel filter narrows.
     const Result<void> narrowed = meter.setUpstreams({keyA});
     QVERIFY(narrowed.ok());
-    QCOMPARE(meter.filter(), u"tcp and (port %1)"_s.arg(backendA.port()));
+    QCOMPARE(meter.filter(), u"inbound and tcp and (port %1)"_s.arg(backendA.port()));
     QCOMPARE(meter.counters().row(keyB.toStdString())->state, RowState::Left);
     QVERIFY(meter.counters().row(keyB.toStdString())->connections > 0);
+}
+
+void TestTrafficMeterLive::inboundOnlyOnLoopback()
+{
+    // By the interface's IFF_LOOPBACK flag, not its name.
+    QVERIFY(isLoopbackInterface(u"lo"_s));
+    QVERIFY(!isLoopbackInterface(u"any"_s));
+    QVERIFY(!isLoopbackInterface(u"lbdeck-nope0"_s));
+    QString other; // an interface that is up and not a loopback, if the host has one
+    if (struct if_nameindex* names = ::if_nameindex()) {
+        for (const struct if_nameindex* n = names; n->if_index != 0; ++n) {
+            const QString name = QString::fromLocal8Bit(n->if_name);
+            QCOMPARE(isLoopbackInterface(name), (interfaceFlags(name) & IFF_LOOPBACK) != 0);
+            if (other.isEmpty() && (interfaceFlags(name) & (IFF_LOOPBACK | IFF_UP)) == IFF_UP)
+                other = name;
+        }
+        ::if_freenameindex(names);
+    }
+    const QString key = u"127.0.1.25:8001"_s;
+    const QString plain = u"tcp and (port 8001)"_s;
+    TrafficMeter meter;
+    MeterOptions options;
+    QVERIFY(meter.start(options, {key}).ok());
+    QCOMPARE(meter.filter(), u"inbound and "_s + plain);
+    // "any" and a real interface: the outgoing packets are the balancer's own, to its backends.
+    options.interface = u"any"_s;
+    const Result<void> any = meter.start(options, {key});
+    QVERIFY2(any.ok(), qPrintable(any.ok() ? QString() : any.error().toString()));
+    QCOMPARE(meter.filter(), plain);
+    if (!other.isEmpty()) {
+        options.interface = other;
+        const Result<void> started = meter.start(options, {key});
+        QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().toString()));
+        QCOMPARE(meter.filter(), plain);
+        qInfo("%s (not a loopback): %s", qPrintable(other), qPrintable(meter.filter()));
+    }
 }
 
 void TestTrafficMeterLive::forgetsIdleFlows()
