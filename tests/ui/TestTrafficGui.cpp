@@ -208,7 +208,8 @@ void TestTrafficGui::exportCaptureSavesWhatTcpdumpReads()
              QString());
     QCOMPARE(quint64(lines.count('\n')), packets);
     QVERIFY(m_window->findChild<QPushButton*>(u"exportCapture"_s)->isEnabled());
-    QVERIFY(m_view->totals()->text().contains(path));
+    QVERIFY2(m_view->exportNote()->text().contains(path), qPrintable(m_view->exportNote()->text()));
+    QVERIFY(!m_view->exportNote()->isHidden());
 }
 
 QTEST_MAIN(TestTrafficGui)

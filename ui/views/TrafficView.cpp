@@ -89,8 +89,14 @@ TrafficView::TrafficView(QWidget* parent)
         if (m_export)
             m_export->start();
     });
+    m_exportNote = new QLabel(this);
+    m_exportNote->setObjectName(u"exportNote"_s);
+    m_exportNote->setTextFormat(Qt::PlainText);
+    m_exportNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_exportNote->hide();
     auto* top = new QHBoxLayout;
     top->addWidget(m_totals, 1);
+    top->addWidget(m_exportNote);
     top->addWidget(m_exportButton);
     m_clients->setObjectName(u"trafficClients"_s);
     m_clients->setTextFormat(Qt::PlainText);
@@ -138,7 +144,10 @@ void TrafficView::setEngines(const QList<std::pair<QString, EngineLink*>>& engin
         connect(m_export, &CaptureExport::runningChanged, m_exportButton,
                 [this](bool running) { m_exportButton->setEnabled(!running); });
         connect(m_export, &CaptureExport::exported, this, [this](const QString& path, quint64 packets) {
-            m_totals->setText(tr("Saved %1 packets to %2").arg(packets).arg(path));
+            // Beside the button, not in the totals line that the next counters overwrite.
+            m_exportNote->setText(tr("Saved %1 packets to %2").arg(packets).arg(path));
+            m_exportNote->setToolTip(path);
+            m_exportNote->show();
         });
         connect(m_export, &CaptureExport::failed, this,
                 [this](const QString& error) { dialogs::warning(this, tr("Export capture"), error); });

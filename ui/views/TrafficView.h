@@ -65,6 +65,8 @@ public:
     QTableView* table() const;
     // Export capture… (File menu, Ctrl+Shift+P): the engine records 30 s, saved where asked.
     CaptureExport* captureExport() const { return m_export; }
+    // What the last export did ("Saved 312 packets to …"): it stays until the next one.
+    QLabel* exportNote() const { return m_exportNote; }
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -88,6 +90,7 @@ private:
     TrafficLinesPane* m_lines;         // Owned (child).
     CaptureExport* m_export = nullptr; // Owned (child), once there is an engine.
     QPushButton* m_exportButton;       // Owned (child).
+    QLabel* m_exportNote;              // Owned (child).
     QJsonObject m_pending;
     bool m_pendingSet = false;
     bool m_available = false;
