@@ -43,6 +43,9 @@ public:
     virtual QString describe() const = 0;
     // The config file as it is now, if it can be read (the starting point after a restart).
     virtual QByteArray currentConfig() const = 0;
+    // The file on this machine that it writes (locked while the engine runs); empty when it writes
+    // elsewhere (into a container).
+    virtual QString localFile() const { return {}; }
 };
 
 } // namespace lbdeck

@@ -5,6 +5,7 @@
 #include "core/engine/template/GoString.h"
 
 #include "DeployWorker.h"
+#include "DestinationLock.h"
 #include "DockerDeployer.h"
 #include "LocalDeployer.h"
 #include "NginxReloadWatch.h"
@@ -64,6 +65,11 @@ Engine::Engine(EngineConfig config, QObject* parent)
             runNow();
         else
             armTimer();
+    });
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, [this] {
+        if (!m_stopping && !(m_worker && m_worker->isBusy()))
+            runNow();
     });
     m_onceTimeout.setSingleShot(true);
     connect(&m_onceTimeout, &QTimer::timeout, this, [this] {
@@ -192,6 +198,8 @@ Result<void> Engine::start(Mode mode)
     m_mode = mode;
     if (Result<void> built = buildTargets(); !built)
         return built;
+    if (Result<void> locked = lockTargets(); !locked)
+        return locked;
     if (!m_worker)
         m_worker = new DeployWorker(this);
     if (mode != Mode::Run)
@@ -413,6 +421,7 @@ void Engine::runNow()
                   [this, pending, values, exitCode](std::vector<DeployReport> reports) {
                       ownReloadsDone(reports);
                       int code = exitCode;
+                      bool retry = false;
                       for (size_t j = 0; j < reports.size(); ++j) {
                           Target& t = m_targets[(*pending)[j].target];
                           const RenderedConfig& c = (*pending)[j].config;
@@ -444,17 +453,72 @@ void Engine::runNow()
                           } else {
                               recordError(e.report.message);
                               code = ExitDeployFailed;
+                              // A check that refused this render refuses it again; a write or a
+                              // reload that failed may work next time.
+                              retry = retry || e.report.outcome != DeployReport::Outcome::CheckFailed;
                           }
                           Q_EMIT entryRecorded(m_ledger.append(std::move(e)));
                       }
+                      if (retry)
+                          scheduleRetry();
+                      else if (code == ExitOk)
+                          m_retryBackoff.reset();
                       finishRun(code);
                   });
+    Q_EMIT deployStarted(); // the worker is busy now: a reconfigure meanwhile waits for it
+}
+
+void Engine::scheduleRetry()
+{
+    if (m_mode != Mode::Run || m_stopping)
+        return;
+    const std::chrono::milliseconds delay = m_retryBackoff.next();
+    qCWarning(lcEngine).noquote() << u"the deploy failed: trying again in %1 s (attempt %2)"_s
+                                         .arg(double(delay.count()) / 1000.0)
+                                         .arg(m_retryBackoff.attempts() + 1);
+    m_retry.start(delay);
+}
+
+Result<void> Engine::lockTargets()
+{
+    if (m_mode == Mode::Noop)
+        return {};
+    std::vector<std::unique_ptr<DestinationLock>> locks;
+    for (const Target& t : m_targets) {
+        const QString file = t.deployer->localFile();
+        if (file.isEmpty())
+            continue;
+        // Kept across a reconfigure: a lock this engine holds is not given up and taken again.
+        auto held =
+            std::find_if(m_locks.begin(), m_locks.end(), [&](const std::unique_ptr<DestinationLock>& l) {
+                return l && l->destination() == file;
+            });
+        if (held != m_locks.end()) {
+            locks.push_back(std::move(*held));
+            continue;
+        }
+        Result<std::unique_ptr<DestinationLock>> lock = DestinationLock::acquire(file);
+        if (!lock)
+            return lock.error();
+        locks.push_back(std::move(*lock));
+    }
+    m_locks = std::move(locks);
+    return {};
 }
 
 void Engine::finishRun(int exitCode)
 {
     m_coalescer.runFinished(now());
     Q_EMIT statusChanged();
+    if (m_queuedConfig && !m_stopping) {
+        EngineConfig queued = std::move(*m_queuedConfig);
+        m_queuedConfig.reset();
+        if (Result<void> r = reconfigure(std::move(queued)); !r)
+            recordError(
+                u"the configuration re-read during a deploy was not applied: %1"_s.arg(r.error().toString()));
+        else
+            qCInfo(lcEngine) << "applied the configuration re-read during the deploy";
+    }
     if (m_stopping) {
         Q_EMIT finished(ExitOk);
         return;
@@ -487,8 +551,12 @@ void Engine::shutdown()
 
 Result<void> Engine::reconfigure(EngineConfig config)
 {
-    if (m_worker && m_worker->isBusy())
-        return makeError(ErrorCode::Conflict, u"a deploy is in progress; send SIGHUP again in a moment"_s);
+    if (m_worker && m_worker->isBusy()) {
+        // Not dropped: it applies as soon as the deploy in progress is done (finishRun).
+        qCInfo(lcEngine) << "a deploy is in progress: the new configuration applies when it is done";
+        m_queuedConfig = std::move(config);
+        return {};
+    }
     const bool sameEtcd = config.etcd.endpoints == m_config.etcd.endpoints &&
                           config.etcd.api == m_config.etcd.api && config.etcd.user == m_config.etcd.user &&
                           config.etcd.tls == m_config.etcd.tls;
@@ -499,6 +567,11 @@ Result<void> Engine::reconfigure(EngineConfig config)
         m_config = previous;
         m_targets = std::move(previousTargets);
         return built;
+    }
+    if (Result<void> locked = lockTargets(); !locked) {
+        m_config = previous;
+        m_targets = std::move(previousTargets);
+        return locked;
     }
     // What was applied stays known across a reconfigure (the ledger's added/removed rely on it).
     for (Target& t : m_targets) {

@@ -16,13 +16,17 @@
 #include <QPointer>
 #include <QTimer>
 
+#include "core/util/Backoff.h"
+
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace lbdeck {
 
 class DeployWorker;
 class EtcdKv;
+class DestinationLock;
 class EtcdLiveness;
 class NginxReloadWatch;
 class PrefixMirror;
@@ -88,6 +92,8 @@ Q_SIGNALS:
     void errorOccurred(const QString& message);
     void statusChanged();
     void finished(int exitCode);
+    // A deploy (install and reload of a new render) begins.
+    void deployStarted();
 
 private:
     struct Target
@@ -101,6 +107,10 @@ private:
     };
 
     Result<void> buildTargets();
+    // An exclusive lock on every local file the targets write (Run and Once: Noop writes nothing).
+    Result<void> lockTargets();
+    // After an install or reload failed: the same render again, later (nothing in etcd changes it).
+    void scheduleRetry();
     void connectSources();
     void startSources();
     // Probes etcd (EtcdLiveness, the GUI's model): stale after 3 misses, and then the next endpoint.
@@ -121,9 +131,13 @@ private:
     Mode m_mode = Mode::Run;
     QString m_password;
     QPointer<EtcdKv> m_etcd;
-    EtcdKv* m_ownEtcd = nullptr;          // Owned (child) when the engine made it.
-    EtcdLiveness* m_liveness = nullptr;   // Owned (child): probes m_etcd.
-    std::vector<PrefixMirror*> m_mirrors; // Owned (children).
+    EtcdKv* m_ownEtcd = nullptr;        // Owned (child) when the engine made it.
+    EtcdLiveness* m_liveness = nullptr; // Owned (child): probes m_etcd.
+    std::vector<std::unique_ptr<DestinationLock>> m_locks;
+    QTimer m_retry;
+    util::Backoff m_retryBackoff{std::chrono::seconds(1), std::chrono::seconds(30)};
+    std::optional<EngineConfig> m_queuedConfig; // a SIGHUP's, while a deploy ran
+    std::vector<PrefixMirror*> m_mirrors;       // Owned (children).
     std::vector<Target> m_targets;
     DeployWorker* m_worker = nullptr;          // Owned (child).
     NginxReloadWatch* m_reloadWatch = nullptr; // Owned (child), in Run mode with a local nginx.

@@ -37,6 +37,7 @@ public:
     explicit LocalDeployer(Options options);
     DeployReport deploy(const RenderedConfig& config, const QByteArray& previous) override;
     QString describe() const override { return m_options.dest; }
+    QString localFile() const override { return m_options.dest; }
     QByteArray currentConfig() const override;
 
     // GET http://statusListen/lbdeck/config: "<hash> <revision>", or empty when nothing answers.
