@@ -14,6 +14,7 @@
 //      status whose live set changes (20 backends go in or out of nginx each second): the
 //      longest GUI-thread gap, the same way (target <= 16 ms).
 #include "BenchUtil.h"
+#include "GapProbe.h"
 #include "core/cluster/ClusterSession.h"
 #include "core/cluster/EngineLink.h"
 #include "core/etcd/EtcdV3Client.h"
@@ -143,9 +144,17 @@ QJsonObject trafficDocument(int backends, int tick, qint64 nowMs)
 
 struct TrafficRun
 {
-    QList<double> gaps;
+    QList<double> gaps; // wall ms between GUI ticks
+    QList<double> busy; // the GUI thread's CPU ms within each
     int updates = 0;
 };
+
+void reportBusy(const QString& name, const TrafficRun& run)
+{
+    const qsizetype worst = run.gaps.indexOf(*std::max_element(run.gaps.cbegin(), run.gaps.cend()));
+    bench::report(name + u"_gui_cpu_in_longest_gap"_s, worst >= 0 ? run.busy.value(worst) : 0.0, u"ms"_s);
+    bench::report(name + u"_gui_busy_max"_s, *std::max_element(run.busy.cbegin(), run.busy.cend()), u"ms"_s);
+}
 
 // (3): the view shown, its first document (1,000 rows and series appear) before the probe starts.
 std::optional<TrafficRun> runTraffic()
@@ -166,14 +175,7 @@ std::optional<TrafficRun> runTraffic()
     }
     waitFor([] { return false; }, 1500); // first layout and paint, the columns' fit
     TrafficRun run;
-    QElapsedTimer tick;
-    QTimer probe;
-    probe.setTimerType(Qt::PreciseTimer);
-    probe.setInterval(1);
-    QObject::connect(&probe, &QTimer::timeout, &view, [&] {
-        run.gaps << double(tick.nsecsElapsed()) / 1e6;
-        tick.restart();
-    });
+    bench::GapProbe probe(&view);
     QTimer feed;
     feed.setInterval(1000);
     int next = 1;
@@ -200,13 +202,14 @@ std::optional<TrafficRun> runTraffic()
                          .arg(i % 256);
         view.lines()->appendLines(lines);
     });
-    tick.start();
     probe.start();
     feed.start();
     QTimer::singleShot(500, &lineFeed, qOverload<>(&QTimer::start));
     waitFor([&] { return next >= documents.size(); }, (Seconds + 10) * 1000);
     waitFor([] { return false; }, 200); // the last update's paint
     probe.stop();
+    run.gaps = probe.wall;
+    run.busy = probe.busy;
     return run;
 }
 
@@ -314,14 +317,7 @@ std::optional<TrafficRun> runOverview(const QString& etcdUrl)
         return std::nullopt;
     }
     TrafficRun run;
-    QElapsedTimer tick;
-    QTimer probe;
-    probe.setTimerType(Qt::PreciseTimer);
-    probe.setInterval(1);
-    QObject::connect(&probe, &QTimer::timeout, &view, [&] {
-        run.gaps << double(tick.nsecsElapsed()) / 1e6;
-        tick.restart();
-    });
+    bench::GapProbe probe(&view);
     QTimer feed;
     feed.setInterval(1000);
     int next = 1;
@@ -332,12 +328,13 @@ std::optional<TrafficRun> runOverview(const QString& etcdUrl)
         ++run.updates;
         ++next;
     });
-    tick.start();
     probe.start();
     feed.start();
     waitFor([&] { return next >= statuses.size(); }, (Seconds + 10) * 1000);
     waitFor([] { return false; }, 300); // the last update's paint
     probe.stop();
+    run.gaps = probe.wall;
+    run.busy = probe.busy;
     const QModelIndex first = model.indexOfBackend("/ov/b00001");
     qInfo("overview: %d updates of %d backends, %lld GUI ticks; b00001 at %.1f r/s, %d problems", run.updates,
           Backends, qint64(run.gaps.size()), first.data(OverviewModel::RequestsPerSecondRole).toDouble(),
@@ -410,16 +407,7 @@ int main(int argc, char** argv)
     g_longestProcessEvents = 0;
     int resets = 0;
     QObject::connect(model, &QAbstractItemModel::modelReset, &app, [&resets] { ++resets; });
-    QList<double> gaps;
-    QElapsedTimer tick;
-    QTimer probe;
-    probe.setTimerType(Qt::PreciseTimer);
-    probe.setInterval(1);
-    QObject::connect(&probe, &QTimer::timeout, &app, [&] {
-        gaps << double(tick.nsecsElapsed()) / 1e6;
-        tick.restart();
-    });
-    tick.start();
+    bench::GapProbe probe(&app);
     probe.start();
     QElapsedTimer apply;
     apply.start();
@@ -439,6 +427,7 @@ int main(int argc, char** argv)
         120000);
     const double applyMs = double(apply.nsecsElapsed()) / 1e6;
     probe.stop();
+    const QList<double>& gaps = probe.wall;
     changes.wait();
     if (!applied) {
         qCritical("the changes did not all arrive (%d rows)", model->rowCount());
@@ -456,6 +445,9 @@ int main(int argc, char** argv)
     bench::report(u"ui.changes.model_resets"_s, resets, u"resets"_s);
     bench::report(u"ui.changes.gui_gap.p99"_s, bench::percentile(gaps, 99), u"ms"_s);
     bench::report(u"ui.changes.gui_gap.max"_s, maxStall, u"ms"_s);
+    // What the GUI thread itself did: its CPU within the longest gap, and its longest busy stretch.
+    bench::report(u"ui.changes.gui_cpu_in_longest_gap"_s, probe.busyInLongestGap(), u"ms"_s);
+    bench::report(u"ui.changes.gui_busy.max"_s, probe.maxBusy(), u"ms"_s);
     window.hide();
     const std::optional<TrafficRun> traffic = runTraffic();
     if (!traffic)
@@ -466,6 +458,7 @@ int main(int argc, char** argv)
           qint64(traffic->gaps.size()));
     bench::report(u"traffic_gui_gap_p99"_s, bench::percentile(traffic->gaps, 99), u"ms"_s);
     bench::report(u"traffic_gui_gap_max"_s, trafficMax, u"ms"_s);
+    reportBusy(u"traffic"_s, *traffic);
     const std::optional<TrafficRun> overview = runOverview(etcd.clientUrl());
     if (!overview)
         return 1;
@@ -473,6 +466,7 @@ int main(int argc, char** argv)
         overview->gaps.isEmpty() ? 0 : *std::max_element(overview->gaps.cbegin(), overview->gaps.cend());
     bench::report(u"overview_gui_gap_p99"_s, bench::percentile(overview->gaps, 99), u"ms"_s);
     bench::report(u"overview_gui_gap_max"_s, overviewMax, u"ms"_s);
+    reportBusy(u"overview"_s, *overview);
     QStringList missed;
     if (!(bench::percentile(firstRow, 50) < 1000))
         missed << u"first row %1 ms >= 1 s"_s.arg(bench::percentile(firstRow, 50));
