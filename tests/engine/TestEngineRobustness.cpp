@@ -47,6 +47,7 @@ private Q_SLOTS:
     void secondEngineOnTheSameFileIsRefused();
     void failedInstallIsRetried();
     void reconfigureDuringDeployIsQueued();
+    void expiredLeasesLeaveTheConfig();
 
 private:
     QString put(const QString& key, const QString& value) { return m_f.etcd.etcdctl({u"put"_s, key, value}); }
@@ -140,6 +141,52 @@ void TestEngineRobustness::reconfigureDuringDeployIsQueued()
     QVERIFY(installed(m_f).contains("server 127.0.1.2:8002"));
     QCOMPARE(m_f.etcd.etcdctl({u"del"_s, u"/test/apache-8002"_s}), QString());
     QTRY_VERIFY_WITH_TIMEOUT(!installed(m_f).contains("server 127.0.1.2:8002"), 15000);
+}
+
+void TestEngineRobustness::expiredLeasesLeaveTheConfig()
+{
+    Engine engine(m_f.engineConfig());
+    VERIFY_OK(engine.start());
+    QTRY_VERIFY_WITH_TIMEOUT(installed(m_f).contains("server 127.0.1.3:8001"), 15000);
+    // 100 more keys: 50 on a 6 s lease nobody keeps alive, 50 plain.
+    constexpr int TtlS = 6;
+    QByteArray granted;
+    QCOMPARE(m_f.etcd.etcdctl({u"lease"_s, u"grant"_s, QString::number(TtlS)}, &granted), QString());
+    const QString lease = QString::fromLatin1(granted.split(' ').value(1)); // "lease ID granted with TTL(3s)"
+    QVERIFY2(!lease.isEmpty(), granted.constData());
+    QElapsedTimer sinceGrant;
+    sinceGrant.start();
+    const auto key = [](int i) { return u"/test/lease-%1"_s.arg(i, 3, 10, QChar(u'0')); };
+    const auto address = [](int i) { return u"127.0.2.%1:8080"_s.arg(i + 1); };
+    for (int i = 0; i < 100; ++i) {
+        QStringList args{u"put"_s, key(i), address(i)};
+        if (i % 2 == 0)
+            args << u"--lease=%1"_s.arg(lease);
+        QCOMPARE(m_f.etcd.etcdctl(args), QString());
+    }
+    const auto servers = [&](int parity) {
+        int n = 0;
+        const QByteArray conf = installed(m_f);
+        for (int i = parity; i < 100; i += 2)
+            n += conf.contains("server " + address(i).toLatin1() + ";") ? 1 : 0;
+        return n;
+    };
+    const qint64 written = sinceGrant.elapsed();
+    qInfo("100 keys written in %lld ms", written);
+    // All of them live while the lease holds.
+    QTRY_VERIFY_WITH_TIMEOUT(servers(0) == 50 || sinceGrant.elapsed() >= TtlS * 1000, TtlS * 1000);
+    QVERIFY2(sinceGrant.elapsed() < TtlS * 1000 || written >= TtlS * 1000 - 2000,
+             "the leased servers never showed in the config while their lease held");
+    QTRY_COMPARE_WITH_TIMEOUT(servers(1), 50, 15000);
+    // Gone within TTL + 5 s of the grant; the other 50 and the seed's stay.
+    QTRY_VERIFY_WITH_TIMEOUT(servers(0) == 0,
+                             int(qMax<qint64>(1000, (TtlS + 5) * 1000 - sinceGrant.elapsed())));
+    qInfo("the 50 leased servers left the config %lld ms after their %d s lease was granted",
+          qint64(sinceGrant.elapsed()), TtlS);
+    QCOMPARE(servers(1), 50);
+    QVERIFY(installed(m_f).contains("server 127.0.1.3:8001"));
+    QCOMPARE(m_f.etcd.etcdctl({u"del"_s, u"--prefix"_s, u"/test/lease-"_s}), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(servers(1), 0, 15000);
 }
 
 QTEST_MAIN(TestEngineRobustness)
