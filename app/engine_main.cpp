@@ -267,7 +267,12 @@ int main(int argc, char** argv)
         if (s == SIGHUP) {
             Result<EngineConfig> fresh = loadConfig();
             Result<void> applied = fresh ? engine.reconfigure(*fresh) : Result<void>(fresh.error());
-            if (applied)
+            if (applied && engine.hasQueuedConfig())
+                qCInfo(lcEngine,
+                       "SIGHUP: configuration re-read from %s; it applies when the deploy in "
+                       "progress is done",
+                       qPrintable(configPath));
+            else if (applied)
                 qCInfo(lcEngine, "SIGHUP: configuration re-read from %s", qPrintable(configPath));
             else
                 qCWarning(lcEngine, "SIGHUP: keeping the current configuration: %s",

@@ -24,6 +24,8 @@ public:
     static Result<std::unique_ptr<DestinationLock>> acquire(const QString& destination);
     const QString& destination() const { return m_destination; }
     static QString lockPathFor(const QString& destination);
+    // The path the lock is keyed by: absolute and clean ("//", "..").
+    static QString normalized(const QString& destination);
 
 private:
     QString m_destination;

@@ -67,10 +67,8 @@ Engine::Engine(EngineConfig config, QObject* parent)
             armTimer();
     });
     m_retry.setSingleShot(true);
-    connect(&m_retry, &QTimer::timeout, this, [this] {
-        if (!m_stopping && !(m_worker && m_worker->isBusy()))
-            runNow();
-    });
+    // Through the coalescer, as any change: it knows whether a deploy runs.
+    connect(&m_retry, &QTimer::timeout, this, &Engine::onSourceChanged);
     m_onceTimeout.setSingleShot(true);
     connect(&m_onceTimeout, &QTimer::timeout, this, [this] {
         if (m_onceAnswered)
@@ -461,7 +459,7 @@ void Engine::runNow()
                       }
                       if (retry)
                           scheduleRetry();
-                      else if (code == ExitOk)
+                      else
                           m_retryBackoff.reset();
                       finishRun(code);
                   });
@@ -483,25 +481,34 @@ Result<void> Engine::lockTargets()
 {
     if (m_mode == Mode::Noop)
         return {};
-    std::vector<std::unique_ptr<DestinationLock>> locks;
+    QStringList files;
     for (const Target& t : m_targets) {
         const QString file = t.deployer->localFile();
-        if (file.isEmpty())
-            continue;
-        // Kept across a reconfigure: a lock this engine holds is not given up and taken again.
-        auto held =
-            std::find_if(m_locks.begin(), m_locks.end(), [&](const std::unique_ptr<DestinationLock>& l) {
-                return l && l->destination() == file;
-            });
-        if (held != m_locks.end()) {
-            locks.push_back(std::move(*held));
-            continue;
-        }
+        if (!file.isEmpty() && !files.contains(DestinationLock::normalized(file)))
+            files << DestinationLock::normalized(file);
+    }
+    const auto heldIndex = [this](const QString& file) {
+        for (size_t i = 0; i < m_locks.size(); ++i)
+            if (m_locks[i] && m_locks[i]->destination() == file)
+                return int(i);
+        return -1;
+    };
+    // The new ones first: if one is refused, every lock held so far stays held.
+    std::vector<std::unique_ptr<DestinationLock>> fresh;
+    for (const QString& file : std::as_const(files)) {
+        if (heldIndex(file) >= 0)
+            continue; // kept across a reconfigure, not given up and taken again
         Result<std::unique_ptr<DestinationLock>> lock = DestinationLock::acquire(file);
         if (!lock)
             return lock.error();
-        locks.push_back(std::move(*lock));
+        fresh.push_back(std::move(*lock));
     }
+    std::vector<std::unique_ptr<DestinationLock>> locks;
+    for (const QString& file : std::as_const(files))
+        if (const int i = heldIndex(file); i >= 0)
+            locks.push_back(std::move(m_locks[size_t(i)]));
+    for (auto& l : fresh)
+        locks.push_back(std::move(l));
     m_locks = std::move(locks);
     return {};
 }

@@ -71,6 +71,8 @@ public:
 
     const EngineConfig& config() const { return m_config; }
     const ReloadLedger& ledger() const { return m_ledger; }
+    // A reconfigure() came while a deploy ran: it applies when that one is done.
+    bool hasQueuedConfig() const { return m_queuedConfig.has_value(); }
     QByteArray currentConfig(int target = 0) const;
     QString currentHash(int target = 0) const;
     const QList<ValidatedSource>& validated() const { return m_validated; }

@@ -54,6 +54,14 @@ void EtcdTransport::failover(int fromIndex)
     Q_EMIT endpointChanged(currentEndpoint());
 }
 
+bool EtcdTransport::moveToNext()
+{
+    if (m_clients.size() < 2)
+        return false;
+    failover(m_current);
+    return true;
+}
+
 void EtcdTransport::send(const HttpRequest& request, const QString& subject, QObject* context,
                          Callback<HttpResponse> callback, bool idempotent)
 {

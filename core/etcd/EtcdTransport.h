@@ -31,6 +31,8 @@ public:
     QString currentEndpoint() const;
     QString whereFor(const QString& subject) const;
     void failover(int fromIndex);
+    // failover() from the endpoint in use; false when there is no other one.
+    bool moveToNext();
     const EtcdConfig& config() const { return m_config; }
 
 Q_SIGNALS:

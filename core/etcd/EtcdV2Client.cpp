@@ -39,10 +39,7 @@ EtcdV2Client::EtcdV2Client(const EtcdConfig& config, QObject* parent)
 
 bool EtcdV2Client::moveToNextEndpoint()
 {
-    if (m_transport->config().endpoints.size() < 2)
-        return false;
-    m_transport->failover(m_transport->currentIndex());
-    return true;
+    return m_transport->moveToNext();
 }
 
 void EtcdV2Client::setPassword(const QString& password)

@@ -67,10 +67,7 @@ QString EtcdV3Client::whereFor(const QString& subject) const
 
 bool EtcdV3Client::moveToNextEndpoint()
 {
-    if (m_transport->config().endpoints.size() < 2)
-        return false;
-    m_transport->failover(m_transport->currentIndex());
-    return true;
+    return m_transport->moveToNext();
 }
 
 QString EtcdV3Client::currentEndpoint() const

@@ -16,9 +16,13 @@ PrefixMirror::PrefixMirror(EtcdKv* kv, QByteArray prefix, QObject* parent)
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, [this] { load(u"retry after a failed read"_s); });
     // A watch stays with the endpoint it was opened on: when the client moves on, so does it.
+    // Queued: the signal can come from inside the watch's own reply handler, which must not see its
+    // watch deleted under it.
     if (kv)
-        connect(kv, &EtcdKv::endpointChanged, this,
-                [this](const QString& endpoint) { reconnect(u"etcd endpoint is now %1"_s.arg(endpoint)); });
+        connect(
+            kv, &EtcdKv::endpointChanged, this,
+            [this](const QString& endpoint) { reconnect(u"etcd endpoint is now %1"_s.arg(endpoint)); },
+            Qt::QueuedConnection);
 }
 
 PrefixMirror::~PrefixMirror()
@@ -113,10 +117,15 @@ void PrefixMirror::applySnapshot(const KvSnapshot& snapshot, const QString& reas
 
 void PrefixMirror::reconnect(const QString& reason)
 {
-    if (!m_running || !m_kv || !m_watch)
-        return; // not watching yet: the read in flight, or its retry, goes to the current endpoint
+    // Only a watch that believes it is connected: one that is reconnecting, and a read in flight
+    // or its retry, go to the client's current endpoint by themselves.
+    if (!m_running || !m_kv || !m_watch || m_state != State::Live)
+        return;
+    qCInfo(lcEtcd).noquote() << u"watching %1 again from revision %2: %3"_s.arg(QString::fromUtf8(m_prefix))
+                                    .arg(m_seenRevision + 1)
+                                    .arg(reason);
     delete std::exchange(m_watch, nullptr);
-    setState(State::Reconnecting, reason);
+    setState(State::Reconnecting, QString());
     startWatch(m_seenRevision + 1);
 }
 

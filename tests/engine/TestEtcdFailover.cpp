@@ -55,6 +55,7 @@ private Q_SLOTS:
     void initTestCase();
     void frozenMemberIsStaleWithinThreeIntervals();
     void failsOverWhileItsMemberIsFrozen();
+    void failsOverWhenItsMemberIsKilled();
 
 private:
     EngineFixture m_f;
@@ -162,7 +163,8 @@ void TestEtcdFailover::failsOverWhileItsMemberIsFrozen()
     // Member 0 thaws: nothing is lost and nothing is applied twice.
     resume.dismiss();
     ::kill(pid_t(cluster.member(0).pid()), SIGCONT);
-    const int answered = liveness.value(u"probesAnswered"_s).toInt();
+    const int answered =
+        engine.statusJson().value(u"etcdLiveness"_s).toObject().value(u"probesAnswered"_s).toInt();
     QTRY_VERIFY_WITH_TIMEOUT(
         engine.statusJson().value(u"etcdLiveness"_s).toObject().value(u"probesAnswered"_s).toInt() >=
             answered + 3,
@@ -173,6 +175,48 @@ void TestEtcdFailover::failsOverWhileItsMemberIsFrozen()
     const QMap<QByteArray, int> seen = m_f.spread(20);
     QCOMPARE(seen.value("backend 8001") + seen.value("backend 8002"), 20);
     QVERIFY(seen.value("backend 8002") >= 5);
+    engine.shutdown();
+}
+
+// A member that is gone (refused connections) rather than frozen: the client moves on inside the
+// watch's own reply handler, and each mirror watches again once that handler is done.
+void TestEtcdFailover::failsOverWhenItsMemberIsKilled()
+{
+    EtcdCluster cluster(3);
+    QCOMPARE(cluster.start(), QString());
+    QCOMPARE(cluster.member(1).etcdctl({u"put"_s, u"/test/apache-8001"_s, u"127.0.1.3:8001"_s}), QString());
+    EngineConfig config = m_f.engineConfig();
+    config.etcd.endpoints = cluster.clientUrls();
+    Engine engine(config);
+    VERIFY_OK(engine.start());
+    QTRY_VERIFY_WITH_TIMEOUT(engine.isIdle(), 15000);
+    ClusterProfile profile;
+    profile.name = u"killed"_s;
+    profile.etcd.endpoints = cluster.clientUrls();
+    profile.prefix = "/test/";
+    profile.balancers.clear();
+    ClusterSession session(profile);
+    QSignalSpy opened(&session, &ClusterSession::opened);
+    session.open();
+    QVERIFY(opened.wait(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(session.backends()->state(), PrefixMirror::State::Live, 10000);
+
+    cluster.member(0).kill();
+    QString putError;
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        putError = cluster.member(1).etcdctl(
+            {u"put"_s, u"--command-timeout=2s"_s, u"/test/apache-8002"_s, u"127.0.1.2:8002"_s});
+        if (putError.isEmpty())
+            break;
+    }
+    QCOMPARE(putError, QString());
+    QTRY_VERIFY_WITH_TIMEOUT(installed(m_f).contains("server 127.0.1.2:8002"), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(session.backends()->entries().contains("/test/apache-8002"), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(source(engine).value(u"state"_s).toString(), u"Live"_s, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(timesAdded(engine, u"127.0.1.2:8002"_s), 1, 10000);
+    QCOMPARE(cluster.member(1).etcdctl({u"del"_s, u"/test/apache-8002"_s}), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!installed(m_f).contains("server 127.0.1.2:8002"), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!session.backends()->entries().contains("/test/apache-8002"), 20000);
     engine.shutdown();
 }
 

@@ -112,6 +112,7 @@ void TrafficModel::update(const QJsonObject& traffic)
         Values v;
         QString backend = {};
         QString balancer = {};
+        std::string key = {};
         int balancers = 0;
         qint64 nowMs = 0;
         qint64 baselineMs = -1;
@@ -146,7 +147,12 @@ void TrafficModel::update(const QJsonObject& traffic)
         i.balancer = i.o.value("balancer"_L1).toString();
         i.balancers = i.o.value("balancers"_L1).toInt();
         i.nowMs = i.o.value("nowMs"_L1).toInteger(nowMs);
-        const std::string key = i.address.toStdString();
+        // A summed row's history is kept per set of load balancers that count it: when one drops out
+        // or comes in, the sum is a new series (a baseline), not a drop or a jump of its lifetime.
+        i.key = i.address.toStdString();
+        if (i.balancers > 0)
+            i.key += '|' + std::to_string(i.balancers);
+        const std::string& key = i.key;
         if (!m_history->contains(key))
             i.baselineMs = clockMs;
         const traffic::DirectionCounters direction[2] = {counters(i.o.value("to"_L1).toObject()),
@@ -236,7 +242,12 @@ void TrafficModel::update(const QJsonObject& traffic)
     for (std::size_t j = 0; j < in.size();) {
         if (r < m_rows.size() && m_rows[r].address == in[j].address) {
             Row& row = m_rows[r];
-            changed.push_back(row.v != in[j].v ? 1 : 0);
+            changed.push_back(row.v != in[j].v || row.balancers != in[j].balancers ? 1 : 0);
+            if (row.key != in[j].key) {
+                row.key = in[j].key;
+                row.baselineMs = clockMs;
+                row.sparkDirty = true;
+            }
             row.v = std::move(in[j].v);
             if (in[j].baselineMs >= 0)
                 row.baselineMs = in[j].baselineMs;
@@ -256,7 +267,7 @@ void TrafficModel::update(const QJsonObject& traffic)
         for (std::size_t k = j; k < runEnd; ++k) {
             Row& row = fresh[k - j];
             row.address = in[k].address;
-            row.key = row.address.toStdString();
+            row.key = in[k].key;
             row.backend = in[k].backend;
             row.balancer = in[k].balancer;
             row.balancers = in[k].balancers;
@@ -305,7 +316,7 @@ void TrafficModel::update(const QJsonObject& traffic)
         std::size_t b = a;
         while (b + 1 < changed.size() && changed[b + 1])
             ++b;
-        Q_EMIT dataChanged(index(int(a), Node), index(int(b), ColumnCount - 1));
+        Q_EMIT dataChanged(index(int(a), Balancer), index(int(b), ColumnCount - 1));
         a = b + 1;
     }
     Q_EMIT sampled();

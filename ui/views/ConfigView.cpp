@@ -171,8 +171,12 @@ void ConfigView::refresh()
     const bool have = engine && !engine->config().isEmpty();
     m_exportConfig->setEnabled(have);
     m_exportBundle->setEnabled(have);
-    if (!engine)
+    if (!engine) {
+        m_summary->setText(
+            tr("No engine connected: the config appears here once lbdeck reaches the engine."));
+        m_valueWarnings->hide();
         return;
+    }
     m_ledger->update(engine->status().value(u"ledger"_s).toArray());
     // confd templates get every value as etcd holds it; what nginx may misread is said here.
     const QStringList warnings = engine->valueWarnings();

@@ -130,6 +130,7 @@ void TrafficView::setEngines(const QList<std::pair<QString, EngineLink*>>& engin
         }
     }
     m_engines.clear();
+    m_exportNote->hide(); // another profile's capture
     for (const auto& [name, link] : engines)
         if (link)
             m_engines.append({name, link});
