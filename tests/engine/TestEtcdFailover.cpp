@@ -45,6 +45,29 @@ int timesAdded(const Engine& e, const QString& server)
     return n;
 }
 
+// The GUI's session on the cluster's endpoints, watching /test/ (no load balancer of its own).
+ClusterProfile sessionProfile(const QString& name, const EtcdCluster& cluster)
+{
+    ClusterProfile profile;
+    profile.name = name;
+    profile.etcd.endpoints = cluster.clientUrls();
+    profile.prefix = "/test/";
+    profile.balancers.clear();
+    return profile;
+}
+
+// A put through one member, tried again while the others elect a new leader: "" or the last error.
+QString putThrough(const EtcdServer& member, const QString& key, const QString& value)
+{
+    QString error;
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        error = member.etcdctl({u"put"_s, u"--command-timeout=2s"_s, key, value});
+        if (error.isEmpty())
+            break;
+    }
+    return error;
+}
+
 } // namespace
 
 class TestEtcdFailover : public QObject
@@ -118,12 +141,7 @@ void TestEtcdFailover::failsOverWhileItsMemberIsFrozen()
     QVERIFY2(engine.statusJson().value(u"etcd"_s).toString().contains(cluster.member(0).clientUrl()),
              qPrintable(engine.statusJson().value(u"etcd"_s).toString()));
     // The GUI's own session, on the same three endpoints: its mirror does the same.
-    ClusterProfile profile;
-    profile.name = u"failover"_s;
-    profile.etcd.endpoints = cluster.clientUrls();
-    profile.prefix = "/test/";
-    profile.balancers.clear();
-    ClusterSession session(profile);
+    ClusterSession session(sessionProfile(u"failover"_s, cluster));
     QSignalSpy opened(&session, &ClusterSession::opened);
     session.open();
     QVERIFY(opened.wait(10000));
@@ -135,14 +153,7 @@ void TestEtcdFailover::failsOverWhileItsMemberIsFrozen()
     QElapsedTimer frozen;
     frozen.start();
     // If member 0 led, the others elect a new leader first: the write waits for that.
-    QString putError;
-    for (int attempt = 0; attempt < 10; ++attempt) {
-        putError = cluster.member(1).etcdctl(
-            {u"put"_s, u"--command-timeout=2s"_s, u"/test/apache-8002"_s, u"127.0.1.2:8002"_s});
-        if (putError.isEmpty())
-            break;
-    }
-    QCOMPARE(putError, QString());
+    QCOMPARE(putThrough(cluster.member(1), u"/test/apache-8002"_s, u"127.0.1.2:8002"_s), QString());
     qInfo("the write through member 1 went in %lld ms after member 0 froze", qint64(frozen.elapsed()));
     QTRY_VERIFY_WITH_TIMEOUT(installed(m_f).contains("server 127.0.1.2:8002"), 20000);
     qInfo("the change made through member 1 was live %lld ms after member 0 froze (3 probes of 1 s, a "
@@ -190,26 +201,14 @@ void TestEtcdFailover::failsOverWhenItsMemberIsKilled()
     Engine engine(config);
     VERIFY_OK(engine.start());
     QTRY_VERIFY_WITH_TIMEOUT(engine.isIdle(), 15000);
-    ClusterProfile profile;
-    profile.name = u"killed"_s;
-    profile.etcd.endpoints = cluster.clientUrls();
-    profile.prefix = "/test/";
-    profile.balancers.clear();
-    ClusterSession session(profile);
+    ClusterSession session(sessionProfile(u"killed"_s, cluster));
     QSignalSpy opened(&session, &ClusterSession::opened);
     session.open();
     QVERIFY(opened.wait(10000));
     QTRY_COMPARE_WITH_TIMEOUT(session.backends()->state(), PrefixMirror::State::Live, 10000);
 
     cluster.member(0).kill();
-    QString putError;
-    for (int attempt = 0; attempt < 10; ++attempt) {
-        putError = cluster.member(1).etcdctl(
-            {u"put"_s, u"--command-timeout=2s"_s, u"/test/apache-8002"_s, u"127.0.1.2:8002"_s});
-        if (putError.isEmpty())
-            break;
-    }
-    QCOMPARE(putError, QString());
+    QCOMPARE(putThrough(cluster.member(1), u"/test/apache-8002"_s, u"127.0.1.2:8002"_s), QString());
     QTRY_VERIFY_WITH_TIMEOUT(installed(m_f).contains("server 127.0.1.2:8002"), 20000);
     QTRY_VERIFY_WITH_TIMEOUT(session.backends()->entries().contains("/test/apache-8002"), 20000);
     QTRY_COMPARE_WITH_TIMEOUT(source(engine).value(u"state"_s).toString(), u"Live"_s, 10000);
