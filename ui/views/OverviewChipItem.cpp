@@ -6,6 +6,7 @@
 
 #include <QPainter>
 
+#include <cmath>
 #include <numeric>
 
 using namespace Qt::StringLiterals;
@@ -19,7 +20,8 @@ OverviewChipItem::OverviewChipItem(QString node, QGraphicsItem* parent)
 
 void OverviewChipItem::show(const QList<int>& counts, double rps)
 {
-    if (counts == m_counts && rps == m_rps)
+    // Compared as shown (whole requests/s): a rate that moves below that repaints nothing.
+    if (counts == m_counts && std::round(rps) == std::round(m_rps))
         return;
     m_counts = counts;
     m_rps = rps;

@@ -230,6 +230,9 @@ void OverviewView::rebuild()
                              to - QPointF(0, (to.y() - from.y()) / 2), to);
                 QGraphicsPathItem* line = m_scene->addPath(path);
                 line->setZValue(-1);
+                // Drawn once into a pixmap, then copied: a tile or chip that changes above a curve
+                // repaints that curve too, and stroking it anew costs far more than the copy.
+                line->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
                 d.lines << Line{line, -2};
             }
         }
