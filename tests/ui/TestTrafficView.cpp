@@ -14,6 +14,7 @@
 #include <QAbstractItemModelTester>
 #include <QChart>
 #include <QColor>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineSeries>
@@ -101,15 +102,17 @@ public:
     using EngineLink::setTraffic;
 };
 
-// The view applies a document on the next turn of the event loop, and the chart draws it on the one
-// after.
+// The view reads a document on a worker thread and applies it when that is done; the chart draws it
+// on the turn of the event loop after.
 bool show(TrafficView& view, const QJsonObject& traffic)
 {
     view.showTraffic(traffic);
     if (!view.isTrafficPending())
         return false;
-    for (int turn = 0; turn < 10 && (view.isTrafficPending() || view.chart()->isSamplePending()); ++turn)
-        QCoreApplication::processEvents();
+    QElapsedTimer t;
+    t.start();
+    while ((view.isTrafficPending() || view.chart()->isSamplePending()) && t.elapsed() < 5000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
     return !view.isTrafficPending() && !view.chart()->isSamplePending();
 }
 

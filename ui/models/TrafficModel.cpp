@@ -3,6 +3,7 @@
 #include "TrafficModel.h"
 
 #include "core/traffic/TrafficCounters.h"
+#include "ui/models/TrafficDocument.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -31,17 +32,6 @@ qint64 floorDiv(qint64 a, qint64 b)
 {
     const qint64 q = a / b;
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-traffic::DirectionCounters counters(const QJsonObject& o)
-{
-    traffic::DirectionCounters c;
-    c.packets = std::uint64_t(qMax<qint64>(0, o.value("packets"_L1).toInteger()));
-    c.bytes = std::uint64_t(qMax<qint64>(0, o.value("bytes"_L1).toInteger()));
-    c.syn = std::uint64_t(qMax<qint64>(0, o.value("syn"_L1).toInteger()));
-    c.rst = std::uint64_t(qMax<qint64>(0, o.value("rst"_L1).toInteger()));
-    c.fin = std::uint64_t(qMax<qint64>(0, o.value("fin"_L1).toInteger()));
-    return c;
 }
 
 HistoryMetric historyMetric(TrafficModel::Metric m)
@@ -105,95 +95,75 @@ void TrafficModel::setNodeOf(std::function<QString(const QString&)> nodeOf)
 
 void TrafficModel::update(const QJsonObject& traffic)
 {
+    update(decodeTraffic(traffic));
+}
+
+void TrafficModel::update(TrafficDocument document)
+{
     struct In
     {
-        QString address;
-        QJsonObject o;
-        Values v;
-        QString backend = {};
-        QString balancer = {};
+        TrafficUpstream u;
+        Values v = {};
         std::string key = {};
-        int balancers = 0;
-        qint64 nowMs = 0;
         qint64 baselineMs = -1;
         std::uint64_t packets = 0;
         qint64 trafficMs = -1;
     };
-    const qint64 nowMs = traffic.value("nowMs"_L1).toInteger();
     const qint64 clockMs = now();
     std::vector<In> in;
-    const QJsonArray upstreams = traffic.value("upstreams"_L1).toArray();
-    in.reserve(std::size_t(upstreams.size()));
-    for (const QJsonValue& u : upstreams) {
-        QJsonObject o = u.toObject();
-        QString address = o.value("address"_L1).toString();
-        if (!address.isEmpty())
-            in.push_back({std::move(address), std::move(o), {}});
-    }
-    const auto byAddress = [](const In& a, const In& b) { return a.address < b.address; };
-    if (!std::is_sorted(in.begin(), in.end(), byAddress)) // the engine sorts them already
-        std::stable_sort(in.begin(), in.end(), byAddress);
-    in.erase(
-        std::unique(in.begin(), in.end(), [](const In& a, const In& b) { return a.address == b.address; }),
-        in.end());
+    in.reserve(document.upstreams.size());
+    for (TrafficUpstream& u : document.upstreams)
+        in.push_back({std::move(u)});
 
     // The values every row will show, from the document, the history and the row's last sample.
     // Shares are within a load balancer's rows (or the summed rows): each has its own round-robin.
-    m_perBalancer = traffic.value("balancers"_L1).toInt() > 1;
+    m_perBalancer = document.perBalancer;
     QHash<QString, qint64> requestsAll;
     QHash<QString, int> registered;
     for (In& i : in) {
-        i.backend = i.o.value("backend"_L1).toString(i.address);
-        i.balancer = i.o.value("balancer"_L1).toString();
-        i.balancers = i.o.value("balancers"_L1).toInt();
-        i.nowMs = i.o.value("nowMs"_L1).toInteger(nowMs);
+        const TrafficUpstream& u = i.u;
         // A summed row's history is kept per set of load balancers that count it: when one drops out
         // or comes in, the sum is a new series (a baseline), not a drop or a jump of its lifetime.
-        i.key = i.address.toStdString();
-        if (i.balancers > 0)
-            i.key += '|' + std::to_string(i.balancers);
+        i.key = u.address.toStdString();
+        if (u.balancers > 0)
+            i.key += '|' + std::to_string(u.balancers);
         const std::string& key = i.key;
         if (!m_history->contains(key))
             i.baselineMs = clockMs;
-        const traffic::DirectionCounters direction[2] = {counters(i.o.value("to"_L1).toObject()),
-                                                         counters(i.o.value("from"_L1).toObject())};
-        m_history->sample(key, direction,
-                          std::uint64_t(qMax<qint64>(0, i.o.value("connections"_L1).toInteger())));
+        const traffic::DirectionCounters direction[2] = {u.to, u.from};
+        m_history->sample(key, direction, u.connections);
         Values& v = i.v;
-        v.node = m_nodeOf ? m_nodeOf(i.backend) : QString();
-        v.state = i.o.value("state"_L1).toString();
-        v.probes = i.o.value("probes"_L1).toInteger();
-        const QJsonObject r1 = i.o.value("rate1s"_L1).toObject();
-        v.packets = r1.value("packetsTo"_L1).toDouble() + r1.value("packetsFrom"_L1).toDouble();
-        v.bytesTo = r1.value("bytesTo"_L1).toDouble();
-        v.bytesFrom = r1.value("bytesFrom"_L1).toDouble();
-        v.connections = r1.value("connections"_L1).toDouble();
-        v.rst = r1.value("rst"_L1).toDouble();
-        v.open = i.o.value("open"_L1).toInteger();
-        const QJsonObject rtt = i.o.value("rtt"_L1).toObject();
-        v.rttMs = rtt.value("count"_L1).toInteger() > 0 ? rtt.value("avgUs"_L1).toDouble() / 1000.0 : -1;
-        const QJsonObject l7 = i.o.value("l7"_L1).toObject();
-        v.requests = l7.value("requests"_L1).toInteger();
-        v.s2xx = l7.value("2xx"_L1).toInteger();
-        v.s4xx = l7.value("4xx"_L1).toInteger();
-        v.s5xx = l7.value("5xx"_L1).toInteger();
-        v.p99 = l7.value("p99Ms"_L1).toDouble(-1);
-        requestsAll[i.balancer] += v.requests;
+        v.node = m_nodeOf ? m_nodeOf(u.backend) : QString();
+        v.state = u.state;
+        v.probes = u.probes;
+        v.packets = u.packetsRate;
+        v.bytesTo = u.bytesToRate;
+        v.bytesFrom = u.bytesFromRate;
+        v.connections = u.connectionsRate;
+        v.rst = u.rstRate;
+        v.open = u.open;
+        v.rttMs = u.rttMs;
+        v.requests = u.requests;
+        v.s2xx = u.s2xx;
+        v.s4xx = u.s4xx;
+        v.s5xx = u.s5xx;
+        v.p99 = u.p99;
+        requestsAll[u.balancer] += v.requests;
         if (v.state == u"registered"_s)
-            ++registered[i.balancer];
+            ++registered[u.balancer];
         // Requests per second: between this document and the row's last one, on the engine's clock.
-        const int existing = rowOf(i.address);
+        const int existing = rowOf(u.address);
         i.packets = direction[0].packets + direction[1].packets;
         i.trafficMs = i.packets > 0 ? clockMs : -1;
         if (existing >= 0) {
             const Row& row = m_rows[std::size_t(existing)];
             if (i.packets == row.lastPackets)
                 i.trafficMs = row.lastTrafficMs;
-            if (row.lastRequests >= 0 && i.nowMs > row.lastNowMs)
+            if (row.lastRequests >= 0 && u.nowMs > row.lastNowMs)
                 v.requestsPerS = v.requests >= row.lastRequests ? double(v.requests - row.lastRequests) *
-                                                                      1000.0 / double(i.nowMs - row.lastNowMs)
+                                                                      1000.0 / double(u.nowMs - row.lastNowMs)
                                                                 : 0.0; // the engine restarted: a new baseline
-            else if (i.nowMs == row.lastNowMs)
+            else if (u.nowMs == row.lastNowMs)
                 v.requestsPerS = row.v.requestsPerS;
         }
     }
@@ -201,26 +171,26 @@ void TrafficModel::update(const QJsonObject& traffic)
     if (m_perBalancer) {
         QHash<QString, double> perBackend;
         for (const In& i : in)
-            if (!i.balancer.isEmpty())
-                perBackend[i.backend] += i.v.requestsPerS;
+            if (!i.u.balancer.isEmpty())
+                perBackend[i.u.backend] += i.v.requestsPerS;
         for (In& i : in)
-            if (i.balancer.isEmpty())
-                i.v.requestsPerS = perBackend.value(i.backend);
+            if (i.u.balancer.isEmpty())
+                i.v.requestsPerS = perBackend.value(i.u.backend);
     }
     // The sparkline moves every second while it has traffic in it; a silent row's stays still.
     const qint64 sparkMs = qint64(SparklineSeconds + 1) * 1000;
     for (In& i : in) {
         i.v.sparkSecond = i.trafficMs >= 0 && clockMs - i.trafficMs <= sparkMs ? floorDiv(clockMs, 1000) : 0;
-        const qint64 all = requestsAll.value(i.balancer);
+        const qint64 all = requestsAll.value(i.u.balancer);
         i.v.share = all > 0 ? 100.0 * double(i.v.requests) / double(all) : 0.0;
-        i.v.rrShare = i.v.state == u"registered"_s ? 100.0 / registered.value(i.balancer) : 0.0;
+        i.v.rrShare = i.v.state == u"registered"_s ? 100.0 / registered.value(i.u.balancer) : 0.0;
     }
 
     // Rows that went, in runs from the end.
     QSet<QString> present;
     present.reserve(qsizetype(in.size()));
     for (const In& i : in)
-        present.insert(i.address);
+        present.insert(i.u.address);
     for (int end = int(m_rows.size()) - 1; end >= 0;) {
         if (present.contains(m_rows[std::size_t(end)].address)) {
             --end;
@@ -240,9 +210,9 @@ void TrafficModel::update(const QJsonObject& traffic)
     changed.reserve(in.size());
     std::size_t r = 0;
     for (std::size_t j = 0; j < in.size();) {
-        if (r < m_rows.size() && m_rows[r].address == in[j].address) {
+        if (r < m_rows.size() && m_rows[r].address == in[j].u.address) {
             Row& row = m_rows[r];
-            changed.push_back(row.v != in[j].v || row.balancers != in[j].balancers ? 1 : 0);
+            changed.push_back(row.v != in[j].v || row.balancers != in[j].u.balancers ? 1 : 0);
             if (row.key != in[j].key) {
                 row.key = in[j].key;
                 row.baselineMs = clockMs;
@@ -253,25 +223,25 @@ void TrafficModel::update(const QJsonObject& traffic)
                 row.baselineMs = in[j].baselineMs;
             row.lastPackets = in[j].packets;
             row.lastTrafficMs = in[j].trafficMs;
-            row.lastNowMs = in[j].nowMs;
-            row.balancers = in[j].balancers;
+            row.lastNowMs = in[j].u.nowMs;
+            row.balancers = in[j].u.balancers;
             ++r;
             ++j;
             continue;
         }
         std::size_t runEnd = j;
-        while (runEnd < in.size() && (r >= m_rows.size() || in[runEnd].address != m_rows[r].address))
+        while (runEnd < in.size() && (r >= m_rows.size() || in[runEnd].u.address != m_rows[r].address))
             ++runEnd;
         beginInsertRows({}, int(r), int(r + (runEnd - j) - 1));
         std::vector<Row> fresh(runEnd - j);
         for (std::size_t k = j; k < runEnd; ++k) {
             Row& row = fresh[k - j];
-            row.address = in[k].address;
+            row.address = in[k].u.address;
             row.key = in[k].key;
-            row.backend = in[k].backend;
-            row.balancer = in[k].balancer;
-            row.balancers = in[k].balancers;
-            row.lastNowMs = in[k].nowMs;
+            row.backend = in[k].u.backend;
+            row.balancer = in[k].u.balancer;
+            row.balancers = in[k].u.balancers;
+            row.lastNowMs = in[k].u.nowMs;
             row.v = std::move(in[k].v);
             row.baselineMs = in[k].baselineMs;
             row.lastPackets = in[k].packets;
@@ -431,6 +401,34 @@ std::optional<QPointF> TrafficModel::newestPoint(int row, Metric metric, qint64 
         return QPointF(double(start), 0.0);
     return QPointF(double(start),
                    double(bucketSum(r.key, metric, start, bucketMs)) * 1000.0 / double(bucketMs));
+}
+
+double TrafficModel::windowTotal(int row, Metric metric, qint64 windowMs) const
+{
+    if (row < 0 || row >= int(m_rows.size()))
+        return 0;
+    const Row& r = m_rows[std::size_t(row)];
+    const qint64 t = now();
+    if (isL7(metric)) {
+        double total = 0;
+        for (const L7Sample& s : r.l7) {
+            const double y = metric == Metric::P99 ? s.p99 : s.requestsPerS;
+            if (s.ms >= t - windowMs && y > 0)
+                total += y;
+        }
+        return total;
+    }
+    // The baseline's second holds everything since the engine started: count from the one after.
+    qint64 seconds = windowMs / 1000;
+    if (r.baselineMs >= 0)
+        seconds = qMin(seconds, floorDiv(t, 1000) - floorDiv(r.baselineMs, 1000) - 1);
+    if (seconds <= 0)
+        return 0;
+    const HistoryMetric m = historyMetric(metric);
+    std::uint64_t total = m_history->sum(r.key, Direction::ToBackend, m, int(seconds));
+    if (metric != Metric::Connections)
+        total += m_history->sum(r.key, Direction::FromBackend, m, int(seconds));
+    return double(total);
 }
 
 bool TrafficModel::holdsBaseline(const Row& row, qint64 startMs, qint64 lengthMs)

@@ -17,6 +17,8 @@
 
 namespace lbdeck {
 
+struct TrafficDocument;
+
 // One row per upstream of the engine's GET /traffic (its rates, layer-7 counts and share beside
 // round-robin's), kept in address order and updated row by row. It feeds the counters into a
 // GUI-side TrafficHistory (its own clock), which draws the sparklines and the chart's series.
@@ -90,6 +92,8 @@ public:
 
     // Takes a GET /traffic document: rows come, go and change (no reset).
     void update(const QJsonObject& traffic);
+    // The same, read beforehand (decodeTraffic, on any thread).
+    void update(TrafficDocument document);
 
     const Totals& totals() const { return m_totals; }
     QString totalsText() const;
@@ -105,6 +109,9 @@ public:
     QList<QPointF> points(int row, Metric metric, qint64 windowMs, qint64 bucketMs) const;
     // The newest complete bucket (the newest update for Requests and P99).
     std::optional<QPointF> newestPoint(int row, Metric metric, qint64 bucketMs) const;
+    // The sum of the chart's values over the window (to rank the rows), without reading points():
+    // the complete seconds after the row's baseline; for Requests and P99, its updates' values.
+    double windowTotal(int row, Metric metric, qint64 windowMs) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

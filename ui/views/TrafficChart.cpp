@@ -11,11 +11,11 @@
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QSet>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
 #include <algorithm>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -94,8 +94,14 @@ void TrafficChart::setModel(TrafficModel* model)
     if (m_model)
         disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
-    if (model)
+    if (model) {
         connect(model, &TrafficModel::sampled, &m_sample, qOverload<>(&QTimer::start));
+        // A row that came and a row that went in one update leave the count as it was.
+        const auto moved = [this] { m_rowsMoved = true; };
+        connect(model, &TrafficModel::rowsInserted, this, moved);
+        connect(model, &TrafficModel::rowsRemoved, this, moved);
+        connect(model, &TrafficModel::modelReset, this, moved);
+    }
     onSampled();
 }
 
@@ -134,8 +140,7 @@ qint64 TrafficChart::bucketMs() const
 
 QLineSeries* TrafficChart::seriesOf(const QString& address) const
 {
-    const auto it = m_series.constFind(address);
-    return it == m_series.cend() ? nullptr : it->series;
+    return m_series.value(address);
 }
 
 QString TrafficChart::markerLabel(int i) const
@@ -153,10 +158,9 @@ void TrafficChart::rebuild()
     m_y->setTitleText(m_metricBox->currentText());
     m_y->setLabelFormat(metric() == TrafficModel::Metric::P99 ? u"%.1f"_s : u"%.0f"_s);
     if (m_model) {
-        for (int row = 0; row < m_model->rowCount(); ++row) {
-            if (QLineSeries* s = seriesOf(m_model->addressAt(row)))
-                fill(s, row);
-        }
+        for (auto it = m_series.cbegin(); it != m_series.cend(); ++it)
+            if (const int row = m_model->rowOf(it.key()); row >= 0)
+                fill(it.value(), row);
     }
     chooseDrawn();
     scroll();
@@ -166,24 +170,19 @@ void TrafficChart::onSampled()
 {
     if (!m_model)
         return;
-    ++m_generation;
     const qint64 bucket = bucketMs();
     const bool l7 = metric() == TrafficModel::Metric::Requests || metric() == TrafficModel::Metric::P99;
     const double start = double(m_model->now() - windowMs());
-    bool cameOrWent = false;
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        const QString address = m_model->addressAt(row);
-        auto it = m_series.find(address);
-        if (it == m_series.end()) {
-            auto* s = new QLineSeries(this);
-            s->setName(address);
-            fill(s, row);
-            it = m_series.insert(address, Entry{s, m_generation, false});
-            cameOrWent = true;
+    bool cameOrWent = std::exchange(m_rowsMoved, false) || m_model->rowCount() != m_rows;
+    m_rows = m_model->rowCount();
+    // Only the drawn series move: the others have none.
+    for (auto it = m_series.begin(); it != m_series.end(); ++it) {
+        QLineSeries* s = it.value();
+        const int row = m_model->rowOf(it.key());
+        if (row < 0) {
+            cameOrWent = true; // dropped by chooseDrawn() below
             continue;
         }
-        it->seen = m_generation;
-        QLineSeries* s = it->series;
         if (const std::optional<QPointF> p = m_model->newestPoint(row, metric(), bucket)) {
             const int n = s->count();
             const double lastX = n > 0 ? s->at(n - 1).x() : -1;
@@ -198,17 +197,6 @@ void TrafficChart::onSampled()
         if (old > 0)
             s->removePoints(0, old);
     }
-    for (auto it = m_series.begin(); it != m_series.end();) {
-        if (it->seen == m_generation) {
-            ++it;
-            continue;
-        }
-        if (it->drawn)
-            m_chart->removeSeries(it->series);
-        delete it->series;
-        it = m_series.erase(it);
-        cameOrWent = true;
-    }
     if (cameOrWent || m_model->now() >= m_chosenMs + ChooseEveryMs || m_model->now() < m_chosenMs)
         chooseDrawn();
     scroll();
@@ -219,32 +207,22 @@ bool TrafficChart::isSamplePending() const
     return m_sample.isActive();
 }
 
-int TrafficChart::drawnCount() const
-{
-    int n = 0;
-    for (const Entry& e : m_series)
-        n += e.drawn ? 1 : 0;
-    return n;
-}
-
 void TrafficChart::chooseDrawn()
 {
     m_chosenMs = m_model ? m_model->now() : 0;
-    // The busiest over the window; ties by address, so the choice holds still.
+    // The busiest over the window, from the model's history; ties by address, so the choice holds
+    // still.
     struct Score
     {
         double sum;
         QString address;
+        int row;
     };
     std::vector<Score> scores;
-    scores.reserve(std::size_t(m_series.size()));
-    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it) {
-        double sum = 0;
-        const QList<QPointF> points = it->series->points();
-        for (const QPointF& p : points)
-            sum += p.y();
-        scores.push_back({sum, it.key()});
-    }
+    const int rows = m_model ? m_model->rowCount() : 0;
+    scores.reserve(std::size_t(rows));
+    for (int row = 0; row < rows; ++row)
+        scores.push_back({m_model->windowTotal(row, metric(), windowMs()), m_model->addressAt(row), row});
     const auto busier = [](const Score& a, const Score& b) {
         return a.sum != b.sum ? a.sum > b.sum : a.address < b.address;
     };
@@ -252,30 +230,47 @@ void TrafficChart::chooseDrawn()
     // are hard to follow, and each swap lays the chart out again); the free places go to the busiest.
     const std::size_t ranked = std::min<std::size_t>(scores.size(), 2 * MaxDrawn);
     std::partial_sort(scores.begin(), scores.begin() + qsizetype(ranked), scores.end(), busier);
-    QSet<QString> chosen;
+    QHash<QString, int> chosen; // address → row
     for (std::size_t i = 0; i < ranked && chosen.size() < MaxDrawn; ++i) {
-        if (m_series.value(scores[i].address).drawn)
-            chosen.insert(scores[i].address);
+        if (m_series.contains(scores[i].address))
+            chosen.insert(scores[i].address, scores[i].row);
     }
     for (std::size_t i = 0; i < ranked && chosen.size() < MaxDrawn; ++i)
-        chosen.insert(scores[i].address);
-    for (auto it = m_series.begin(); it != m_series.end(); ++it) {
-        const bool want = chosen.contains(it.key());
-        if (want == it->drawn)
+        chosen.insert(scores[i].address, scores[i].row);
+    // A line that leaves hands its series to one that comes: adding and removing series lays the
+    // chart and its legend out again, renaming one does not.
+    std::vector<QLineSeries*> spare;
+    for (auto it = m_series.begin(); it != m_series.end();) {
+        if (chosen.contains(it.key())) {
+            ++it;
             continue;
-        it->drawn = want;
-        if (want) {
-            m_chart->addSeries(it->series);
-            it->series->attachAxis(m_x);
-            it->series->attachAxis(m_y);
-        } else {
-            m_chart->removeSeries(it->series);
-            it->series->setParent(this);
         }
+        spare.push_back(it.value());
+        it = m_series.erase(it);
     }
-    m_note->setText(m_series.size() > MaxDrawn
-                        ? tr("drawing the %1 busiest of %2 backends").arg(MaxDrawn).arg(m_series.size())
-                        : QString());
+    for (auto it = chosen.cbegin(); it != chosen.cend(); ++it) {
+        if (m_series.contains(it.key()))
+            continue;
+        QLineSeries* s = nullptr;
+        if (!spare.empty()) {
+            s = spare.back();
+            spare.pop_back();
+        } else {
+            s = new QLineSeries(m_chart);
+            m_chart->addSeries(s);
+            s->attachAxis(m_x);
+            s->attachAxis(m_y);
+        }
+        s->setName(it.key());
+        fill(s, it.value());
+        m_series.insert(it.key(), s);
+    }
+    for (QLineSeries* s : spare) {
+        m_chart->removeSeries(s);
+        delete s;
+    }
+    m_note->setText(rows > MaxDrawn ? tr("drawing the %1 busiest of %2 backends").arg(MaxDrawn).arg(rows)
+                                    : QString());
 }
 
 void TrafficChart::scroll()
@@ -283,10 +278,8 @@ void TrafficChart::scroll()
     const qint64 now = m_model ? m_model->now() : QDateTime::currentMSecsSinceEpoch();
     m_x->setRange(QDateTime::fromMSecsSinceEpoch(now - windowMs()), QDateTime::fromMSecsSinceEpoch(now));
     double top = 0;
-    for (const Entry& e : std::as_const(m_series)) {
-        if (!e.drawn)
-            continue;
-        const QList<QPointF> points = e.series->points();
+    for (const QLineSeries* s : std::as_const(m_series)) {
+        const QList<QPointF> points = s->points();
         for (const QPointF& p : points)
             top = qMax(top, p.y());
     }

@@ -26,10 +26,11 @@ namespace lbdeck {
 // A time chart of one metric per backend (one line series each) over the last 1, 5 or 15 minutes,
 // with a thin vertical line and a label at every marker (a reload, a start or stop). It follows a
 // TrafficModel: each update appends the newest complete bucket to every series and drops what left
-// the window; the whole series is only rebuilt for a new backend, a gap, or another metric or window.
-// Every backend has its series, but the chart draws the MaxDrawn busiest ones (chosen again every
-// 10 s): Qt Charts lays out and strokes every drawn line on each update, and 1,000 lines would
-// cost the GUI thread hundreds of milliseconds a second for a picture nobody can read.
+// the window; a series is only filled from the history when it is first drawn, after a gap, or for
+// another metric or window. Only the MaxDrawn busiest backends have a series (chosen again every
+// 10 s from the model's history, and whenever backends come or go): Qt Charts lays out and strokes
+// every drawn line on each update, and keeping a series per backend for 1,000 backends costs the
+// GUI thread several milliseconds a second for lines nobody sees.
 class TrafficChart : public QWidget
 {
     Q_OBJECT
@@ -47,8 +48,8 @@ public:
     QChart* chart() const { return m_chart; }
     static constexpr int MaxDrawn = 10;
 
-    int seriesCount() const { return int(m_series.size()); }
-    int drawnCount() const;
+    int seriesCount() const { return int(m_series.size()); } // the drawn ones
+    int drawnCount() const { return seriesCount(); }
     QLineSeries* seriesOf(const QString& address) const;
     int markerCount() const { return int(m_markers.size()); }
     QString markerLabel(int i) const;
@@ -57,12 +58,6 @@ public:
     bool isSamplePending() const;
 
 private:
-    struct Entry
-    {
-        QLineSeries* series = nullptr; // Owned (this, or the chart while drawn).
-        quint64 seen = 0;
-        bool drawn = false;
-    };
     struct Marker
     {
         qint64 ms = 0;
@@ -89,10 +84,11 @@ private:
     QComboBox* m_windowBox; // Owned (child).
     QLabel* m_note;         // Owned (child).
     QTimer m_sample;
-    QHash<QString, Entry> m_series;
+    QHash<QString, QLineSeries*> m_series; // by row address; owned by the chart
     std::vector<Marker> m_markers;
-    quint64 m_generation = 0;
-    qint64 m_chosenMs = 0; // when the drawn series were chosen
+    int m_rows = 0;           // the model's rows at the last sample
+    bool m_rowsMoved = false; // rows came or went since
+    qint64 m_chosenMs = 0;    // when the drawn series were chosen
     double m_top = 1;
 };
 

@@ -24,6 +24,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <utility>
 
@@ -41,6 +42,8 @@ TrafficView::TrafficView(QWidget* parent)
     , m_lines(new TrafficLinesPane(this))
 {
     setObjectName(u"trafficView"_s);
+    m_decoder = new QFutureWatcher<Decoded>(this);
+    connect(m_decoder, &QFutureWatcherBase::finished, this, [this] { applyTraffic(m_decoder->result()); });
     m_banner->setObjectName(u"trafficBanner"_s);
     m_banner->setWordWrap(true);
     m_banner->setTextFormat(Qt::PlainText);
@@ -204,7 +207,7 @@ void TrafficView::onTraffic()
     for (const auto& [name, link] : std::as_const(m_engines))
         if (link)
             docs.append({name, link->traffic(), link->trafficError()});
-    showTraffic(mergeTraffic(docs));
+    queue(std::move(docs), {});
 }
 
 QStringList TrafficView::bannerLines(const QJsonObject& traffic, bool* isError)
@@ -243,30 +246,48 @@ void TrafficView::setBanner(const QStringList& lines, bool isError)
 
 void TrafficView::showTraffic(const QJsonObject& traffic)
 {
-    m_pending = traffic;
-    if (m_pendingSet)
-        return;
-    m_pendingSet = true;
-    QMetaObject::invokeMethod(this, &TrafficView::applyTraffic, Qt::QueuedConnection);
+    queue({}, traffic);
 }
 
-void TrafficView::applyTraffic()
+void TrafficView::queue(QList<BalancerTraffic> balancers, QJsonObject single)
 {
-    if (!m_pendingSet)
-        return;
+    m_pendingSeveral = std::move(balancers);
+    m_pending = std::move(single);
+    m_pendingSet = true;
+    if (!m_decoding)
+        decodeNext();
+}
+
+void TrafficView::decodeNext()
+{
     m_pendingSet = false;
-    const QJsonObject traffic = std::exchange(m_pending, {});
+    m_decoding = true;
+    m_decoder->setFuture(QtConcurrent::run(
+        [several = std::exchange(m_pendingSeveral, {}), single = std::exchange(m_pending, {})] {
+            Decoded d;
+            d.traffic = several.isEmpty() ? single : mergeTraffic(several);
+            d.document = decodeTraffic(d.traffic);
+            return d;
+        }));
+}
+
+void TrafficView::applyTraffic(Decoded decoded)
+{
+    m_decoding = false;
+    const QJsonObject& traffic = decoded.traffic;
     m_available = traffic.value(u"capture"_s).toObject().value(u"running"_s).toBool() ||
                   traffic.value(u"accessLog"_s).toObject().value(u"listening"_s).toBool();
     bool error = false;
     const QStringList lines = bannerLines(traffic, &error);
     setBanner(lines, error);
-    m_model->update(traffic);
+    m_model->update(std::move(decoded.document));
     const QString clients = clientsText(traffic);
     m_clients->setText(clients);
     m_clients->setVisible(!clients.isEmpty());
     m_totals->setText(m_model->totals().backends > 0 || m_available ? m_model->totalsText()
                                                                     : tr("No traffic counters yet."));
+    if (m_pendingSet)
+        decodeNext(); // the newest that came meanwhile
     if (!m_rowsCameOrWent)
         return;
     m_rowsCameOrWent = false;

@@ -2,7 +2,11 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #pragma once
 
+#include "ui/models/TrafficDocument.h"
+#include "ui/models/TrafficMerge.h"
+
 #include <QDateTime>
+#include <QFutureWatcher>
 #include <QJsonObject>
 #include <QPointer>
 #include <QWidget>
@@ -43,10 +47,11 @@ public:
     bool isAvailable() const { return m_available; }
 
     // A GET /traffic document (what the link's trafficUpdated brings; public for tests and the bench).
-    // Applied on the next turn of the event loop, so that the table's update and its repaint are
-    // two turns, not one long one; documents that come meanwhile replace it.
+    // It is read on a worker thread (with several load balancers, merged there too) and applied on
+    // the GUI thread when that is done, so that the GUI thread only merges rows into the model;
+    // documents that come meanwhile replace the one waiting.
     void showTraffic(const QJsonObject& traffic);
-    bool isTrafficPending() const { return m_pendingSet; }
+    bool isTrafficPending() const { return m_pendingSet || m_decoding; }
     // The link could not fetch /traffic.
     void showTrafficError(const QString& error);
     void addMarker(const QDateTime& at, const QString& label);
@@ -75,7 +80,14 @@ protected:
 private:
     void onTraffic();
     void setTrafficWanted(bool wanted);
-    void applyTraffic();
+    struct Decoded
+    {
+        QJsonObject traffic; // merged, with several load balancers
+        TrafficDocument document;
+    };
+    void queue(QList<BalancerTraffic> balancers, QJsonObject single);
+    void decodeNext();
+    void applyTraffic(Decoded decoded);
     void readReloads();
     void setBanner(const QStringList& lines, bool isError);
 
@@ -91,8 +103,12 @@ private:
     CaptureExport* m_export = nullptr; // Owned (child), once there is an engine.
     QPushButton* m_exportButton;       // Owned (child).
     QLabel* m_exportNote;              // Owned (child).
+    // The document waiting for the worker: one engine's as it came, or several to merge.
     QJsonObject m_pending;
+    QList<BalancerTraffic> m_pendingSeveral;
     bool m_pendingSet = false;
+    bool m_decoding = false;
+    QFutureWatcher<Decoded>* m_decoder = nullptr; // Owned (child): a view that goes drops its result.
     bool m_available = false;
     bool m_rowsCameOrWent = false; // the lines' filter offers the backends again
     bool m_ledgerSeen = false;
