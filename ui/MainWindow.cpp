@@ -15,6 +15,7 @@
 #include "core/cluster/NodeConnection.h"
 #include "core/cluster/NodeInventory.h"
 #include "core/cluster/ProfileStore.h"
+#include "core/cluster/RemoteEngineLink.h"
 #include "core/etcd/EtcdLiveness.h"
 #include "core/ssh/AskpassReply.h"
 #include "core/ssh/AskpassServer.h"
@@ -364,7 +365,24 @@ void MainWindow::setSession(ClusterSession* session)
 {
     m_session = session;
     m_config->setSession(session);
-    connect(session, &ClusterSession::hostKeyUnknown, this, &MainWindow::askHostKey);
+    connect(
+        session, &ClusterSession::hostKeyUnknown, this,
+        [this](NodeConnection* node, const QString& host, const QString& type, const QString& fingerprint) {
+            // The dialog runs its own event loop: the session may close meanwhile.
+            const QPointer<NodeConnection> asking(node);
+            const bool yes = askHostKey(host, tr("node %1").arg(node->profile().name), type, fingerprint);
+            if (asking)
+                asking->approveHostKey(yes);
+        });
+    connect(session, &ClusterSession::engineHostKeyUnknown, this,
+            [this](RemoteEngineLink* link, const QString& balancer, const QString& host, const QString& type,
+                   const QString& fingerprint) {
+                const QPointer<RemoteEngineLink> asking(link);
+                const bool yes =
+                    askHostKey(host, tr("the engine of load balancer %1").arg(balancer), type, fingerprint);
+                if (asking)
+                    asking->approveHostKey(yes);
+            });
     setWindowTitle(tr("%1 — lbdeck").arg(session->profile().name));
     connect(session, &ClusterSession::logMessage, m_log, &EventLogModel::append);
     // Reloads, etcd edits by others and container exits: what happened without this window.
@@ -476,22 +494,23 @@ void MainWindow::showNodeDetail(const QString& node)
     openNodeDetail(node);
 }
 
-void MainWindow::askHostKey(NodeConnection* node, const QString& host, const QString& keyType,
+bool MainWindow::askHostKey(const QString& host, const QString& what, const QString& keyType,
                             const QString& fingerprint)
 {
     // Never accepted silently: the operator compares the fingerprint with the host's own
-    // (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the node).
+    // (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on that machine).
     const auto answer = dialogs::question(
         this, tr("Unknown SSH host key"),
-        tr("lbdeck has never connected to %1 (node %2).\n\nIts %3 host key fingerprint is:\n\n    %4\n\n"
-           "Trust this key and connect? Answer No unless it matches what the node's administrator gave you.")
-            .arg(host, node->profile().name, keyType, fingerprint),
+        tr("lbdeck has never connected to %1 (%2).\n\nIts %3 host key fingerprint is:\n\n    %4\n\n"
+           "Trust this key and connect? Answer No unless it matches what the machine's administrator gave "
+           "you.")
+            .arg(host, what, keyType, fingerprint),
         QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
-    node->approveHostKey(answer == QMessageBox::Yes);
-    m_log->append(answer == QMessageBox::Yes
-                      ? tr("Trusted the host key of %1 (%2)").arg(host, fingerprint)
+    const bool yes = answer == QMessageBox::Yes;
+    m_log->append(yes ? tr("Trusted the host key of %1 (%2)").arg(host, fingerprint)
                       : tr("Refused the host key of %1 (%2): not connecting").arg(host, fingerprint),
-                  answer != QMessageBox::Yes);
+                  !yes);
+    return yes;
 }
 
 void MainWindow::updateStatus()

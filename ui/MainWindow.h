@@ -70,7 +70,8 @@ private:
     void copyLog();
     void restoreLayout();
     void editProfile(bool current);
-    void askHostKey(NodeConnection* node, const QString& host, const QString& keyType,
+    // The unknown host key question (for "node X" or "the engine of load balancer Y"): true to trust it.
+    bool askHostKey(const QString& host, const QString& what, const QString& keyType,
                     const QString& fingerprint);
 
     QPointer<ClusterSession> m_session;

@@ -10,12 +10,15 @@
 #include "EtcdMembership.h"
 #include "NodeConnection.h"
 #include "NodeInventory.h"
+#include "RemoteEngineLink.h"
 #include "RemoteEngineLinks.h"
 #include "UpstreamProber.h"
 #include "core/engine/Engine.h"
 #include "core/etcd/EtcdConnect.h"
 #include "core/etcd/EtcdLiveness.h"
 #include "core/ssh/AskpassServer.h"
+
+#include <QMetaMethod>
 
 using namespace Qt::StringLiterals;
 
@@ -192,6 +195,15 @@ void ClusterSession::connectEngines()
                 continue;
             }
             link = *remote;
+            if (auto* ssh = qobject_cast<RemoteEngineLink*>(link))
+                connect(
+                    ssh, &RemoteEngineLink::hostKeyUnknown, this,
+                    [this, ssh, name = lb.name](const QString& host, const QString& type, const QString& fp) {
+                        if (isSignalConnected(QMetaMethod::fromSignal(&ClusterSession::engineHostKeyUnknown)))
+                            Q_EMIT engineHostKeyUnknown(ssh, name, host, type, fp);
+                        else
+                            ssh->approveHostKey(false); // nobody to ask: never accepted silently
+                    });
             connect(link, &EngineLink::reachabilityChanged, this,
                     [this, link, name = lb.name](bool up, const QString& error) {
                         Q_EMIT logMessage(up ? u"Engine of %1 reachable: %2"_s.arg(name, link->describe())

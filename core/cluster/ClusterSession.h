@@ -22,6 +22,7 @@ class EngineLink;
 class EtcdLiveness;
 class EtcdMembership;
 class NodeConnection;
+class RemoteEngineLink;
 class NodeInventory;
 class UpstreamProber;
 
@@ -74,6 +75,10 @@ Q_SIGNALS:
     // An ssh:// node's host key is unknown: answer with NodeConnection::approveHostKey().
     void hostKeyUnknown(lbdeck::NodeConnection* node, const QString& host, const QString& keyType,
                         const QString& fingerprint);
+    // The SSH host key of a load balancer whose engine is reached through SSH is unknown: answer
+    // with RemoteEngineLink::approveHostKey(). Refused at once when nothing is connected here.
+    void engineHostKeyUnknown(lbdeck::RemoteEngineLink* link, const QString& balancer, const QString& host,
+                              const QString& keyType, const QString& fingerprint);
     // Something an operator should see in the event log.
     void logMessage(const QString& text, bool isError);
 

@@ -5,6 +5,7 @@
 #include "EngineLink.h"
 #include "NodeConnection.h"
 #include "ProfileValidation.h"
+#include "RemoteEngineLink.h"
 #include "RemoteEngineLinks.h"
 #include "core/engine/EngineConfig.h"
 #include "core/etcd/EtcdConnect.h"
@@ -15,6 +16,16 @@
 using namespace Qt::StringLiterals;
 
 namespace lbdeck {
+
+namespace {
+
+QString unknownHostKey(const QString& type, const QString& host, const QString& fingerprint)
+{
+    return u"the %1 host key of %2 (%3) is not known yet: it is reviewed and accepted when the cluster is "
+           u"opened, never by a test"_s.arg(type, host, fingerprint);
+}
+
+} // namespace
 
 ConnectionTest::ConnectionTest(ClusterProfile profile, QString etcdPassword, QObject* parent)
     : QObject(parent)
@@ -170,9 +181,7 @@ void ConnectionTest::checkNode(int index, const NodeProfile& node)
     connect(connection, &NodeConnection::hostKeyUnknown, scope,
             [this, index, connection](const QString& host, const QString& type, const QString& fingerprint) {
                 connection->approveHostKey(false);
-                complete(index, false,
-                         u"the %1 host key of %2 (%3) is not known yet: it is reviewed and accepted when "
-                         u"the cluster is opened, never by a test"_s.arg(type, host, fingerprint));
+                complete(index, false, unknownHostKey(type, host, fingerprint));
             });
     connection->start();
 }
@@ -233,6 +242,12 @@ void ConnectionTest::checkEngine(int index, const BalancerProfile& lb)
         if (!up)
             complete(index, false, error);
     });
+    if (auto* remote = qobject_cast<RemoteEngineLink*>(link))
+        connect(remote, &RemoteEngineLink::hostKeyUnknown, scope,
+                [this, index, remote](const QString& host, const QString& type, const QString& fingerprint) {
+                    remote->approveHostKey(false);
+                    complete(index, false, unknownHostKey(type, host, fingerprint));
+                });
 }
 
 } // namespace lbdeck

@@ -32,6 +32,15 @@ RemoteEngineLink::RemoteEngineLink(SshTunnel* tunnel, const HttpEndpoint& remote
     m_tunnel = tunnel;
     m_tunnel->setParent(this);
     m_remote = remote;
+    connect(m_tunnel, &SshTunnel::hostKeyUnknown, this, &RemoteEngineLink::hostKeyUnknown);
+}
+
+void RemoteEngineLink::approveHostKey(bool approve)
+{
+    if (!m_tunnel)
+        return;
+    m_hostKeyRefused = !approve;
+    m_tunnel->approveHostKey(approve);
 }
 
 QString RemoteEngineLink::describe() const
@@ -72,6 +81,8 @@ bool RemoteEngineLink::tunnelReady()
         m_tunnelRetry = {};
     } else if (!m_tunnelRetry.isValid()) {
         m_tunnelRetry = now.addSecs(10);
+    } else if (m_hostKeyRefused) {
+        // Not tried again: that would ask the same question every 10 s. A new session asks again.
     } else if (now >= m_tunnelRetry) {
         m_tunnelRetry = {};
         m_tunnel->start();

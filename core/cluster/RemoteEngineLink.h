@@ -23,9 +23,16 @@ public:
     // (started: its local socket is named) and says what the tunnel is doing while it is not up.
     RemoteEngineLink(SshTunnel* tunnel, const HttpEndpoint& remote, std::chrono::milliseconds interval,
                      QObject* parent = nullptr);
+    // The owner's answer to hostKeyUnknown() (through SSH only). A refused key is not tried again.
+    void approveHostKey(bool approve);
     QString describe() const override;
     void refresh() override;
     void recordCapture(int seconds, QObject* context, CaptureDone done) override;
+
+Q_SIGNALS:
+    // The load balancer's SSH host key is not known yet: the owner shows the fingerprint and
+    // answers with approveHostKey(); until then the tunnel waits.
+    void hostKeyUnknown(const QString& host, const QString& keyType, const QString& fingerprint);
 
 protected:
     void trafficWantedChanged() override;
@@ -40,6 +47,7 @@ private:
     HttpEndpoint m_remote;         // the status URL as the load balancer sees it
     QDateTime m_tunnelRetry;       // when a failed tunnel is started again
     QTimer m_timer;
+    bool m_hostKeyRefused = false;
     bool m_busy = false;
     QString m_configHash;
     QString m_renders;

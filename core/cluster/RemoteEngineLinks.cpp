@@ -34,12 +34,8 @@ Result<EngineLink*> makeRemoteEngineLink(const BalancerProfile& balancer, const 
     auto* tunnel = new SshTunnel(*dest, SshForward::tcp(url.host(), quint16(url.port(80))), ssh);
     if (askpass)
         tunnel->setAskpassServer(askpass);
-    // Nobody answers a host-key question for an engine tunnel: the key must be known already (the
-    // node on that machine asked), else the tunnel fails, says so, and is tried again later.
-    QObject::connect(tunnel, &SshTunnel::hostKeyUnknown, tunnel, [tunnel] {
-        QMetaObject::invokeMethod(
-            tunnel, [tunnel] { tunnel->approveHostKey(false); }, Qt::QueuedConnection);
-    });
+    // An unknown host key is the caller's question (RemoteEngineLink::hostKeyUnknown): the tunnel
+    // waits for its answer.
     tunnel->start(); // names its local socket, which the link's client connects to
     return static_cast<EngineLink*>(new RemoteEngineLink(tunnel, *endpoint, interval, parent));
 }

@@ -6,6 +6,8 @@
 #include "core/cluster/BackendService.h"
 #include "core/cluster/DriftDetector.h"
 #include "core/cluster/NodeConnection.h"
+#include "core/cluster/RemoteEngineLink.h"
+#include "core/cluster/RemoteEngineLinks.h"
 #include "core/docker/DockerClient.h"
 #include "core/docker/DockerEventStream.h"
 #include "core/etcd/EtcdV3Client.h"
@@ -17,6 +19,7 @@
 #include "tests/testbed/SshServer.h"
 #include "tests/testbed/TcpProxy.h"
 
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
@@ -59,6 +62,7 @@ private Q_SLOTS:
     void startAndStopOverUnixSocket();
     void oneTunnelForAThousandCallsAndReconnect();
     void hostKeysAreNeverAcceptedSilently();
+    void engineTunnelsAskForUnknownHostKeys();
     void resyncFindsEachDriftAndFixesIt();
     void failedStartRollsBack();
     void startRefusesWhatIsHeldAndChangesNothing();
@@ -251,6 +255,57 @@ void TestBackends::hostKeysAreNeverAcceptedSilently()
     QVERIFY(!QFile::exists(fresh) || QFileInfo(fresh).size() == 0);
     QVERIFY(!node->docker()); // no Docker client without the tunnel
     delete node;
+}
+
+// A load balancer whose engine is reached through SSH asks as a node does; the forward's far end is
+// this test's etcd (an HTTP server on the load balancer's loopback), enough to see the tunnel carry.
+void TestBackends::engineTunnelsAskForUnknownHostKeys()
+{
+    SshTunnelOptions o;
+    o.identityFile = m_ssh.clientKey();
+    o.appKnownHostsFile = m_dir.filePath(u"engine_known_hosts"_s);
+    o.userKnownHostsFile = m_dir.filePath(u"user_known_hosts"_s);
+    o.runtimeDirectory = m_dir.path();
+    o.extraArgs = {u"-F"_s, u"/dev/null"_s};
+    BalancerProfile lb;
+    lb.name = u"lb-ssh"_s;
+    lb.engineSsh = u"ssh://%1@127.0.0.1:%2"_s.arg(m_ssh.user()).arg(m_ssh.port());
+    lb.engineStatusUrl = m_etcd.clientUrl();
+    const auto open = [&] {
+        Result<EngineLink*> made = makeRemoteEngineLink(lb, o, nullptr, std::chrono::milliseconds(250), this);
+        return made ? std::unique_ptr<RemoteEngineLink>(qobject_cast<RemoteEngineLink*>(*made)) : nullptr;
+    };
+
+    // Refused: nothing recorded, the link says why, and it does not ask again on its 10 s retry.
+    std::unique_ptr<RemoteEngineLink> refused = open();
+    QVERIFY(refused);
+    QSignalSpy asked(refused.get(), &RemoteEngineLink::hostKeyUnknown);
+    QTRY_COMPARE_WITH_TIMEOUT(asked.size(), 1, 20000);
+    QCOMPARE(asked.first().at(2).toString(), m_ssh.hostKeyFingerprint());
+    refused->approveHostKey(false);
+    QTRY_VERIFY_WITH_TIMEOUT(refused->lastError().contains(u"was not accepted"_s), 10000);
+    QVERIFY(!refused->isReachable());
+    QVERIFY(!QFile::exists(o.appKnownHostsFile) || QFileInfo(o.appKnownHostsFile).size() == 0);
+    QTest::qWait(11000); // past the retry a failed tunnel gets
+    QCOMPARE(asked.size(), 1);
+    refused.reset();
+
+    // Approved: recorded as the GUI records a node's, and the tunnel carries the link's requests.
+    std::unique_ptr<RemoteEngineLink> approved = open();
+    QVERIFY(approved);
+    QSignalSpy askedAgain(approved.get(), &RemoteEngineLink::hostKeyUnknown);
+    QTRY_COMPARE_WITH_TIMEOUT(askedAgain.size(), 1, 20000);
+    approved->approveHostKey(true);
+    const auto recorded = [&] {
+        QFile known(o.appKnownHostsFile);
+        return known.open(QIODevice::ReadOnly) &&
+               QString::fromUtf8(known.readAll()).contains(m_ssh.knownHostsLine());
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(recorded(), 10000);
+    // etcd answers /status with an error of its own: the link got past the tunnel to an HTTP answer.
+    QTRY_VERIFY_WITH_TIMEOUT(!approved->lastError().isEmpty() && !approved->lastError().contains(u"SSH"_s),
+                             20000);
+    QCOMPARE(askedAgain.size(), 1);
 }
 
 void TestBackends::resyncFindsEachDriftAndFixesIt()
