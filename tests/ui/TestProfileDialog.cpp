@@ -6,6 +6,7 @@
 #include "core/cluster/ProfileStore.h"
 #include "tests/testbed/EtcdServer.h"
 #include "tests/testbed/TestProcess.h"
+#include "ui/dialogs/BalancersEditor.h"
 #include "ui/dialogs/ProfileDialog.h"
 
 #include <QComboBox>
@@ -101,6 +102,7 @@ private Q_SLOTS:
     void nodeValuesAccepted();
     void nodeNamesAreUnique();
     void embeddedEngineNeedsItsConfig();
+    void severalLoadBalancersAreEdited();
     void addedNodeStartsEmptyAndPlaceholdersAreNotSaved();
     void nodeTableIsReadable();
     void testConnectionOneLinePerEndpoint();
@@ -333,6 +335,66 @@ void TestProfileDialog::nodeNamesAreUnique()
     QTest::mouseClick(child<QPushButton>(&dialog, u"removeNodeButton"_s), Qt::LeftButton);
     QCOMPARE(dialog.profile().nodes.size(), 1);
     QCOMPARE(dialog.profile().nodes.at(0).name, u"c"_s);
+}
+
+void TestProfileDialog::severalLoadBalancersAreEdited()
+{
+    ProfileDialog dialog(nullptr);
+    dialog.show();
+    fillValid(dialog);
+    auto* save = child<QPushButton>(&dialog, u"saveProfile"_s);
+    auto* error = child<QLabel>(&dialog, u"balancersError"_s);
+    QVERIFY(save->isEnabled());
+    QTest::mouseClick(child<QPushButton>(&dialog, u"addBalancerButton"_s), Qt::LeftButton);
+    auto* table = child<QTableWidget>(&dialog, u"balancersTable"_s);
+    QCOMPARE(table->rowCount(), 1);
+    table->item(0, BalancersEditor::Name)->setText(u"core-b"_s);
+    table->item(0, BalancersEditor::EngineStatusUrl)->setText(u"http://127.0.0.1:9913"_s);
+    table->item(0, BalancersEditor::EngineSsh)->setText(u"ssh://core@127.0.1.2"_s);
+    table->item(0, BalancersEditor::NginxUrl)->setText(u"http://127.0.1.2:80"_s);
+    // The first one, in the form, has no name yet: with two, each needs one.
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(u"needs a name"_s), qPrintable(error->text()));
+    QVERIFY(!save->isEnabled());
+    child<QLineEdit>(&dialog, u"balancerName"_s)->setText(u"core-b"_s);
+    QVERIFY2(error->text().contains(u"Two load balancers are named \"core-b\""_s), qPrintable(error->text()));
+    QVERIFY(!save->isEnabled());
+    child<QLineEdit>(&dialog, u"balancerName"_s)->setText(u"core-a"_s);
+    QVERIFY(!error->isVisible());
+    QVERIFY(save->isEnabled());
+    const QList<BalancerProfile> lbs = dialog.profile().balancers;
+    QCOMPARE(lbs.size(), 2);
+    QCOMPARE(lbs[0].name, u"core-a"_s);
+    QCOMPARE(lbs[1].name, u"core-b"_s);
+    QCOMPARE(lbs[1].engine, BalancerProfile::Engine::Remote);
+    QCOMPARE(lbs[1].engineStatusUrl, u"http://127.0.0.1:9913"_s);
+    QCOMPARE(lbs[1].engineSsh, u"ssh://core@127.0.1.2"_s);
+    QCOMPARE(lbs[1].nginxUrl, u"http://127.0.1.2:80"_s);
+    // A bad SSH destination is named, and refused.
+    table->item(0, BalancersEditor::EngineSsh)->setText(u"ftp://x"_s);
+    QVERIFY(error->isVisible());
+    QVERIFY(error->text().contains(u"load balancer core-b"_s));
+    QVERIFY(!save->isEnabled());
+    table->item(0, BalancersEditor::EngineSsh)->setText(QString());
+    QVERIFY(save->isEnabled());
+
+    // Saved and opened again: the same list, in order.
+    QSignalSpy saved(&dialog, &ProfileDialog::saved);
+    QTest::mouseClick(save, Qt::LeftButton);
+    QCOMPARE(saved.size(), 1);
+    Result<ClusterProfile> stored = ProfileStore().load(dialog.profile().name);
+    QVERIFY(stored.ok());
+    QCOMPARE(stored->balancers, dialog.profile().balancers);
+    ProfileDialog again(nullptr);
+    again.setProfile(*stored);
+    QCOMPARE(child<QTableWidget>(&again, u"balancersTable"_s)->rowCount(), 1);
+    QCOMPARE(again.profile().balancers, stored->balancers);
+
+    // Removed: one load balancer again.
+    table->setCurrentCell(0, 0);
+    QTest::mouseClick(child<QPushButton>(&dialog, u"removeBalancerButton"_s), Qt::LeftButton);
+    QCOMPARE(dialog.profile().balancers.size(), 1);
+    QCOMPARE(dialog.profile().balancers[0].name, u"core-a"_s);
 }
 
 void TestProfileDialog::embeddedEngineNeedsItsConfig()

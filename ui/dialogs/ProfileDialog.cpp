@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "ProfileDialog.h"
 
+#include "BalancersEditor.h"
 #include "ConnectionTestPanel.h"
 #include "NodesEditor.h"
 #include "core/cluster/ProfileStore.h"
@@ -91,17 +92,30 @@ ProfileDialog::ProfileDialog(SecretStore* secrets, QWidget* parent)
     m_engineUrl = field(u"engineUrl"_s, u"http://127.0.0.1:9913"_s, this);
     m_engineConfig = field(u"engineConfig"_s, tr("lbdeck-engine.toml, for the engine inside lbdeck"), this);
     m_nginxUrl = field(u"nginxUrl"_s, u"http://10.0.0.1:80"_s, this);
-    auto* lbBox = new QGroupBox(tr("Load balancer"), this);
-    auto* lbForm = new QFormLayout(lbBox);
+    m_lbName = field(u"balancerName"_s, tr("e.g. core-a; needed when there are several"), this);
+    m_engineSsh = field(u"engineSsh"_s,
+                        tr("empty, or ssh://core@10.0.0.1 when the status URL is only open there"), this);
+    auto* lbBox = new QGroupBox(tr("Load balancers"), this);
+    auto* lbForm = new QFormLayout;
+    lbForm->addRow(tr("Na&me:"), m_lbName);
     lbForm->addRow(tr("E&ngine:"), m_engineMode);
     lbForm->addRow(tr("Engine &status URL:"), withError(m_engineUrl));
+    lbForm->addRow(tr("Engine through SS&H:"), m_engineSsh);
     lbForm->addRow(tr("Engine &config:"), withError(m_engineConfig));
     lbForm->addRow(tr("nginx &URL:"), withError(m_nginxUrl));
+    m_balancers = new BalancersEditor(lbBox);
+    connect(m_balancers, &BalancersEditor::changed, this, &ProfileDialog::revalidate);
     m_moreBalancers = new QLabel(lbBox);
-    m_moreBalancers->setObjectName(u"moreBalancers"_s);
+    m_moreBalancers->setObjectName(u"balancersError"_s);
     m_moreBalancers->setWordWrap(true);
+    m_moreBalancers->setTextFormat(Qt::PlainText);
+    m_moreBalancers->setStyleSheet(u"color: #d32f2f"_s);
     m_moreBalancers->hide();
-    lbForm->addRow(m_moreBalancers);
+    auto* lbLayout = new QVBoxLayout(lbBox);
+    lbLayout->addLayout(lbForm);
+    lbLayout->addWidget(new QLabel(tr("More load balancers, each with its lbdeck-engine:"), lbBox));
+    lbLayout->addWidget(m_balancers, 1);
+    lbLayout->addWidget(m_moreBalancers);
 
     m_error = new QLabel(this);
     m_error->setObjectName(u"profileError"_s);
@@ -143,7 +157,7 @@ ProfileDialog::ProfileDialog(SecretStore* secrets, QWidget* parent)
     layout->addWidget(buttons);
 
     for (QLineEdit* e : {m_name, m_endpoints, m_caFile, m_certFile, m_keyFile, m_user, m_password, m_prefix,
-                         m_image, m_engineUrl, m_engineConfig, m_nginxUrl})
+                         m_image, m_engineUrl, m_engineConfig, m_nginxUrl, m_lbName, m_engineSsh})
         connect(e, &QLineEdit::textChanged, this, &ProfileDialog::revalidate);
     connect(m_engineMode, &QComboBox::currentIndexChanged, this, &ProfileDialog::revalidate);
     setProfile(ClusterProfile());
@@ -203,20 +217,10 @@ bool ProfileDialog::revalidate()
          embedded ? profilecheck::engineConfigFile(p.balancer().engineConfigFile) : Result<void>()},
         {m_nginxUrl, profilecheck::nginxUrl(p.balancer().nginxUrl)},
     };
-    // The fields above are the first load balancer; the others are kept, and checked with it.
-    QStringList others;
-    for (qsizetype i = 1; i < p.balancers.size(); ++i)
-        others << p.balancers[i].name;
+    // The form is the first load balancer, the table the others: checked as one list.
     const QStringList lbProblems = profilecheck::balancers(p.balancers);
-    QString more = others.isEmpty() ? QString()
-                                    : tr("This profile names %n more load balancer(s), kept as they are: %1.",
-                                         nullptr, int(others.size()))
-                                          .arg(others.join(u", "_s));
-    if (!lbProblems.isEmpty())
-        more += (more.isEmpty() ? QString() : u"\n"_s) + lbProblems.join(u"\n"_s);
-    m_moreBalancers->setText(more);
-    m_moreBalancers->setStyleSheet(lbProblems.isEmpty() ? QString() : u"color: #d32f2f"_s);
-    m_moreBalancers->setVisible(!more.isEmpty());
+    m_moreBalancers->setText(lbProblems.join(u"\n"_s));
+    m_moreBalancers->setVisible(!lbProblems.isEmpty());
     bool valid = m_nodes->isValid() && lbProblems.isEmpty();
     for (const auto& [field, check] : checks) {
         showProblem(field, check);
@@ -245,6 +249,9 @@ void ProfileDialog::setProfile(const ClusterProfile& p)
     m_engineUrl->setText(p.balancer().engineStatusUrl);
     m_engineConfig->setText(p.balancer().engineConfigFile);
     m_nginxUrl->setText(p.balancer().nginxUrl);
+    m_lbName->setText(p.balancer().name);
+    m_engineSsh->setText(p.balancer().engineSsh);
+    m_balancers->setBalancers(p.balancers.mid(1));
     m_error->hide();
     revalidate();
 }
@@ -271,6 +278,9 @@ ClusterProfile ProfileDialog::profile() const
     p.balancer().engineStatusUrl = m_engineUrl->text().trimmed();
     p.balancer().engineConfigFile = m_engineConfig->text().trimmed();
     p.balancer().nginxUrl = m_nginxUrl->text().trimmed();
+    p.balancer().name = m_lbName->text().trimmed();
+    p.balancer().engineSsh = m_engineSsh->text().trimmed();
+    p.balancers = p.balancers.mid(0, 1) + m_balancers->balancers();
     return p;
 }
 

@@ -17,6 +17,7 @@ class QLabel;
 namespace lbdeck {
 
 class ConnectionTestPanel;
+class BalancersEditor;
 class NodesEditor;
 class SecretStore;
 
@@ -67,7 +68,10 @@ private:
     QComboBox* m_engineMode;
     QLineEdit* m_engineUrl;
     QLineEdit* m_engineConfig;
-    QLabel* m_moreBalancers = nullptr; // the profile's other load balancers, kept as they are
+    QLineEdit* m_lbName;
+    QLineEdit* m_engineSsh;
+    BalancersEditor* m_balancers;      // the other load balancers
+    QLabel* m_moreBalancers = nullptr; // what is wrong with the load balancers
     QLineEdit* m_nginxUrl;
     QLabel* m_error; // what saving failed on
     QPushButton* m_save;
