@@ -5,11 +5,20 @@
 set -eu
 if [ -z "${LBDECK_IN_KEYRING:-}" ]; then
   export LBDECK_IN_KEYRING=1
-  export HOME="${LBDECK_KEYRING_HOME:-$(mktemp -d)}"
+  made=""
+  if [ -z "${LBDECK_KEYRING_HOME:-}" ]; then
+    LBDECK_KEYRING_HOME=$(mktemp -d)
+    made=$LBDECK_KEYRING_HOME
+  fi
+  export HOME="$LBDECK_KEYRING_HOME"
   export XDG_DATA_HOME="$HOME/.local/share" XDG_CONFIG_HOME="$HOME/.config" XDG_RUNTIME_DIR="$HOME/run"
   mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
   chmod 700 "$XDG_RUNTIME_DIR"
-  exec dbus-run-session -- "$0" "$@"
+  # Not exec'd: the private home this made goes when the session ends, whatever the test did.
+  rc=0
+  dbus-run-session -- "$0" "$@" || rc=$?
+  [ -z "$made" ] || rm -rf "$made"
+  exit "$rc"
 fi
 printf 'lbdeck-test-keyring' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 exec "$@"

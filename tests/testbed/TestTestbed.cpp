@@ -5,6 +5,8 @@
 #include "NginxServer.h"
 #include "SshServer.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -28,6 +30,20 @@ QStringList pgrep(const QString& pattern)
     // pgrep itself never shows; a shell running this test might: drop both.
     lines.removeIf([](const QString& l) { return l.contains(u"pgrep"_s); });
     return lines;
+}
+
+// A mount point at or under dir (a Docker root's overlay, say).
+bool mounted(const QString& dir)
+{
+    QFile f(u"/proc/self/mountinfo"_s);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    for (const QByteArray& line : f.readAll().split('\n')) {
+        const QString point = QString::fromUtf8(line.split(' ').value(4));
+        if (point == dir || point.startsWith(dir + u'/'))
+            return true;
+    }
+    return false;
 }
 
 QString binDir()
@@ -137,6 +153,12 @@ void TestTestbed::killedOwnerLeavesNothingBehind()
     owner.waitForFinished();
     for (const QString& d : std::as_const(dirs))
         QTRY_COMPARE_WITH_TIMEOUT(pgrep(d), QStringList(), 30000);
+    // Nothing runs there any more, and no mount is left under them: what a killed owner cannot do,
+    // removing its directories, this test does for it.
+    for (const QString& d : std::as_const(dirs)) {
+        QVERIFY2(!mounted(d), qPrintable(d));
+        QVERIFY2(QDir(d).removeRecursively(), qPrintable(d));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestTestbed)
