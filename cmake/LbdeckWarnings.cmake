@@ -30,7 +30,8 @@ function(lbdeck_add_test name)
   endif()
   # A QSKIP shows as "Skipped" in ctest's summary, never as a pass.
   set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} SKIP_REGULAR_EXPRESSION "SKIP   : "
-    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LBDECK_SOURCE_DIR=${PROJECT_SOURCE_DIR};LBDECK_BINARY_DIR=${PROJECT_BINARY_DIR}")
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LBDECK_SOURCE_DIR=${PROJECT_SOURCE_DIR};LBDECK_BINARY_DIR=${PROJECT_BINARY_DIR}"
+    FIXTURES_REQUIRED leftovers)
   if(T_LABELS)
     set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
   endif()
@@ -50,7 +51,7 @@ function(lbdeck_add_keyring_test name)
     set(T_TIMEOUT 300)
   endif()
   set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "keyring;${T_LABELS}"
-    SKIP_REGULAR_EXPRESSION "SKIP   : "
+    SKIP_REGULAR_EXPRESSION "SKIP   : " FIXTURES_REQUIRED leftovers
     ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LBDECK_SOURCE_DIR=${PROJECT_SOURCE_DIR};LBDECK_BINARY_DIR=${PROJECT_BINARY_DIR}")
   if(T_RESOURCE_LOCK)
     set_tests_properties(${name} PROPERTIES RESOURCE_LOCK "${T_RESOURCE_LOCK}")
