@@ -112,7 +112,7 @@ bool show(TrafficView& view, const QJsonObject& traffic)
     QElapsedTimer t;
     t.start();
     while ((view.isTrafficPending() || view.chart()->isSamplePending()) && t.elapsed() < 5000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+        QTest::qWait(1); // not a spin: the worker needs the core
     return !view.isTrafficPending() && !view.chart()->isSamplePending();
 }
 
@@ -232,6 +232,12 @@ void TestTrafficView::bannerSaysWhatIsShort()
     view.showTrafficError(u"engine answered 404"_s);
     QVERIFY(!banner->isHidden());
     QVERIFY(banner->text().contains(u"404"_s));
+    // An error that comes while a document is still being read wins over it.
+    view.showTraffic(document(T0 + 4000, {{A}}));
+    view.showTrafficError(u"engine answered 500"_s);
+    QTRY_VERIFY(!view.isTrafficPending());
+    QVERIFY2(banner->text().contains(u"500"_s), qPrintable(banner->text()));
+    QVERIFY(!view.isAvailable());
 }
 
 void TestTrafficView::chartHasSeriesPerBackendAndMarkers()

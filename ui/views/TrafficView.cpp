@@ -262,6 +262,7 @@ void TrafficView::decodeNext()
 {
     m_pendingSet = false;
     m_decoding = true;
+    m_decodingGeneration = m_generation;
     m_decoder->setFuture(QtConcurrent::run(
         [several = std::exchange(m_pendingSeveral, {}), single = std::exchange(m_pending, {})] {
             Decoded d;
@@ -274,6 +275,11 @@ void TrafficView::decodeNext()
 void TrafficView::applyTraffic(Decoded decoded)
 {
     m_decoding = false;
+    if (m_decodingGeneration != m_generation) {
+        if (m_pendingSet)
+            decodeNext();
+        return;
+    }
     const QJsonObject& traffic = decoded.traffic;
     m_available = traffic.value(u"capture"_s).toObject().value(u"running"_s).toBool() ||
                   traffic.value(u"accessLog"_s).toObject().value(u"listening"_s).toBool();
@@ -316,6 +322,8 @@ void TrafficView::showTrafficError(const QString& error)
 {
     m_pendingSet = false;
     m_pending = {};
+    m_pendingSeveral = {};
+    ++m_generation; // a document still on the worker is older than this error: it is dropped
     m_available = false;
     setBanner({tr("Traffic counters unavailable: %1").arg(error)}, true);
 }

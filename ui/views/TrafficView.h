@@ -108,6 +108,8 @@ private:
     QList<BalancerTraffic> m_pendingSeveral;
     bool m_pendingSet = false;
     bool m_decoding = false;
+    quint64 m_generation = 0;                     // grows with every error shown
+    quint64 m_decodingGeneration = 0;             // m_generation when the worker's document was queued
     QFutureWatcher<Decoded>* m_decoder = nullptr; // Owned (child): a view that goes drops its result.
     bool m_available = false;
     bool m_rowsCameOrWent = false; // the lines' filter offers the backends again
