@@ -43,7 +43,7 @@ bool copyFile(const QString& from, const QString& to)
 
 // Bridges are named after the process that made them; one whose process is gone (killed before it
 // could clean up) is removed so names and subnets do not pile up.
-void removeStaleBridges()
+void removeStale()
 {
     QByteArray out;
     if (!runCommand(u"ip"_s, {u"-o"_s, u"link"_s, u"show"_s, u"type"_s, u"bridge"_s}, &out).isEmpty())
@@ -117,6 +117,11 @@ qint64 DockerDaemon::daemonPid() const
     return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().toLongLong() : 0;
 }
 
+void DockerDaemon::removeStaleBridges()
+{
+    removeStale();
+}
+
 QString DockerDaemon::start()
 {
     if (!isRoot())
@@ -124,7 +129,7 @@ QString DockerDaemon::start()
     if (!m_dir.isValid())
         return u"cannot create a temporary directory"_s;
     // A bridge of our own: docker0 and its subnet stay free for any other engine on the machine.
-    removeStaleBridges();
+    removeStale();
     static int counter = 0;
     m_bridge = u"lbdk%1n%2"_s.arg(QCoreApplication::applicationPid()).arg(counter++ % 100);
     QString err = runCommand(u"ip"_s, {u"link"_s, u"add"_s, u"name"_s, m_bridge, u"type"_s, u"bridge"_s});

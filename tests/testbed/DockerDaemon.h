@@ -30,6 +30,8 @@ public:
 
     // The seed's backend, offline: busybox httpd serving /www, whose page names the container
     // (from $LBDECK_BACKEND, else the hostname). Built once per daemon.
+    // Removes the test bridges (lbdk<pid>n<k>) whose process is gone: killed before it could.
+    static void removeStaleBridges();
     static QString backendImage() { return QStringLiteral("lbdeck/backend:test"); }
     QString buildBackendImage();
     // A backend that runs but never answers (busybox sleeps instead of serving): for admission.
