@@ -19,9 +19,12 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QPlainTextEdit>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+
+#include <functional>
 
 using namespace lbdeck;
 using namespace Qt::StringLiterals;
@@ -130,6 +133,7 @@ private Q_SLOTS:
     void modelFollowsDocumentsRowByRow();
     void bannerSaysWhatIsShort();
     void chartHasSeriesPerBackendAndMarkers();
+    void chartDrawsTheBusiestAndHandsSeriesOver();
     void engineLinkDrivesTheView();
     void linesPauseFilterCopy();
     void severalBalancersPerRowAndSummed();
@@ -238,6 +242,56 @@ void TestTrafficView::bannerSaysWhatIsShort()
     QTRY_VERIFY(!view.isTrafficPending());
     QVERIFY2(banner->text().contains(u"500"_s), qPrintable(banner->text()));
     QVERIFY(!view.isAvailable());
+}
+
+// 25 backends, 10 drawn: a drawn line stays while it ranks in the top 20, the free places go to the
+// busiest, and a leaving line's series is handed to the one that comes, not replaced.
+void TestTrafficView::chartDrawsTheBusiestAndHandsSeriesOver()
+{
+    qint64 clock = T0;
+    TrafficView view;
+    view.model()->setClock([&clock] { return clock; });
+    TrafficChart* chart = view.chart();
+    chart->setWindowMinutes(1);
+    const auto address = [](int i) { return u"10.0.0.%1:80"_s.arg(i, 2, 10, QChar(u'0')); };
+    QList<qint64> packets(25, 0);
+    const auto second = [&](qint64 ms, const std::function<qint64(int)>& perS) {
+        clock = ms;
+        QList<Up> ups;
+        for (int i = 0; i < 25; ++i) {
+            packets[i] += perS(i);
+            ups.append({address(i), u"registered"_s, packets[i]});
+        }
+        return show(view, document(ms, ups));
+    };
+    // The drawn set is chosen at the first document (all alike then) and again every 10 s.
+    for (int s = 0; s <= 10; ++s)
+        QVERIFY(second(T0 + s * 1000, [](int i) { return qint64(i + 1) * 10; }));
+    // 00-09 were drawn; of them 05-09 rank in the top 20 (05-24) and stay; the five busiest take
+    // the other places.
+    QCOMPARE(chart->drawnCount(), TrafficChart::MaxDrawn);
+    const auto drawnFirst = [](int i) { return (i >= 5 && i < 10) || i >= 20; };
+    for (int i = 0; i < 25; ++i)
+        QVERIFY2(bool(chart->seriesOf(address(i))) == drawnFirst(i), qPrintable(address(i)));
+    QVERIFY(chart->findChild<QLabel*>(u"trafficChartNote"_s)->text().contains(u"10 busiest of 25"_s));
+    QSet<QAbstractSeries*> before;
+    for (int i = 0; i < 25; ++i)
+        if (drawnFirst(i))
+            before.insert(chart->seriesOf(address(i)));
+
+    // Now the low addresses are the busy ones, by far.
+    for (int s = 11; s <= 20; ++s)
+        QVERIFY(second(T0 + s * 1000, [](int i) { return qint64(25 - i) * 30; }));
+    // The top 20 is 00-19 now: 05-09 stay, 20-24 hand their series to 00-04.
+    QCOMPARE(chart->drawnCount(), TrafficChart::MaxDrawn);
+    for (int i = 0; i < 25; ++i)
+        QVERIFY2(bool(chart->seriesOf(address(i))) == (i < 10), qPrintable(address(i)));
+    QSet<QAbstractSeries*> after;
+    for (QAbstractSeries* s : chart->chart()->series())
+        after.insert(s);
+    QCOMPARE(after, before); // the same ten objects, renamed and filled again
+    QCOMPARE(chart->seriesOf(address(0))->name(), address(0));
+    QCOMPARE(chart->seriesOf(address(0))->count(), 60);
 }
 
 void TestTrafficView::chartHasSeriesPerBackendAndMarkers()
