@@ -159,15 +159,19 @@ QString DockerDaemon::start()
     // directory (private, so nothing it mounts there shows on the host, and all of it goes with it).
     QDir().mkpath(d + u"/etc-docker"_s);
     QDir().mkpath(u"/etc/docker"_s);
-    const QStringList wrapped = QStringList{u"--mount"_s,
-                                            u"--propagation"_s,
-                                            u"private"_s,
-                                            u"--"_s,
-                                            u"/bin/sh"_s,
-                                            u"-c"_s,
-                                            u"mount --bind \"$0\" /etc/docker && exec dockerd \"$@\""_s,
-                                            d + u"/etc-docker"_s} +
-                                args;
+    // Its temporary files (containerd's stack dumps) go with its directory, not into /tmp.
+    QDir().mkpath(d + u"/tmp"_s);
+    const QStringList wrapped =
+        QStringList{u"--mount"_s,
+                    u"--propagation"_s,
+                    u"private"_s,
+                    u"--"_s,
+                    u"/bin/sh"_s,
+                    u"-c"_s,
+                    u"mount --bind \"$0\" /etc/docker && export TMPDIR=\"$0/../tmp\" && "
+                    u"exec dockerd \"$@\""_s,
+                    d + u"/etc-docker"_s} +
+        args;
     if (!m_process.start(u"unshare"_s, wrapped, d + u"/dockerd.log"_s))
         return m_process.error();
     if (!waitUntil([this] { return !m_process.isRunning() || pingSocket(socketPath()); },
