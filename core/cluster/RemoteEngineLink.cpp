@@ -80,7 +80,7 @@ bool RemoteEngineLink::tunnelReady()
     if (m_tunnel->state() != SshTunnel::State::Failed) {
         m_tunnelRetry = {};
     } else if (!m_tunnelRetry.isValid()) {
-        m_tunnelRetry = now.addSecs(10);
+        m_tunnelRetry = now.addMSecs(m_tunnelRetryDelay.count());
     } else if (m_hostKeyRefused) {
         // Not tried again: that would ask the same question every 10 s. A new session asks again.
     } else if (now >= m_tunnelRetry) {

@@ -25,6 +25,8 @@ public:
                      QObject* parent = nullptr);
     // The owner's answer to hostKeyUnknown() (through SSH only). A refused key is not tried again.
     void approveHostKey(bool approve);
+    // How long a failed tunnel waits before it is started again (10 s; tests make it short).
+    void setTunnelRetryDelay(std::chrono::milliseconds delay) { m_tunnelRetryDelay = delay; }
     QString describe() const override;
     void refresh() override;
     void recordCapture(int seconds, QObject* context, CaptureDone done) override;
@@ -46,6 +48,7 @@ private:
     SshTunnel* m_tunnel = nullptr; // Owned (child), when reached through SSH.
     HttpEndpoint m_remote;         // the status URL as the load balancer sees it
     QDateTime m_tunnelRetry;       // when a failed tunnel is started again
+    std::chrono::milliseconds m_tunnelRetryDelay{10'000};
     QTimer m_timer;
     bool m_hostKeyRefused = false;
     bool m_busy = false;

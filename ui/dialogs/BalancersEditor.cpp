@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "BalancersEditor.h"
 
-#include "PlaceholderDelegate.h"
+#include "RowsTable.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -43,36 +43,21 @@ BalancersEditor::BalancersEditor(QWidget* parent)
     , m_table(new QTableWidget(0, ColumnCount, this))
 {
     m_table->setObjectName(u"balancersTable"_s);
-    const QStringList headers{tr("Load balancer"), tr("Engine status URL"), tr("Engine through SSH"),
-                              tr("nginx URL")};
-    for (int c = 0; c < ColumnCount; ++c) {
-        auto* header = new QTableWidgetItem(headers.at(c));
-        header->setToolTip(columnHelp(c));
-        header->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-        m_table->setHorizontalHeaderItem(c, header);
-    }
-    m_table->setItemDelegate(
-        new PlaceholderDelegate({tr("e.g. core-d"), tr("e.g. http://127.0.0.1:9913"),
-                                 tr("e.g. ssh://core@10.0.0.4"), tr("e.g. http://10.0.0.4:80")},
-                                m_table));
+    QStringList help;
+    for (int c = 0; c < ColumnCount; ++c)
+        help << columnHelp(c);
+    setUpRowsTable(m_table,
+                   {tr("Load balancer"), tr("Engine status URL"), tr("Engine through SSH"), tr("nginx URL")},
+                   help,
+                   {tr("e.g. core-d"), tr("e.g. http://127.0.0.1:9913"), tr("e.g. ssh://core@10.0.0.4"),
+                    tr("e.g. http://10.0.0.4:80")});
     QHeaderView* h = m_table->horizontalHeader();
-    h->setMinimumSectionSize(90);
     h->setSectionResizeMode(QHeaderView::Interactive);
     h->setSectionResizeMode(EngineSsh, QHeaderView::Stretch);
     h->resizeSection(Name, 120);
     h->resizeSection(EngineStatusUrl, 180);
     h->resizeSection(NginxUrl, 150);
-    h->setHighlightSections(false);
     QHeaderView* v = m_table->verticalHeader();
-    v->setSectionResizeMode(QHeaderView::Fixed);
-    v->setDefaultSectionSize(fontMetrics().height() + 14);
-    m_table->setAlternatingRowColors(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
-                             QAbstractItemView::AnyKeyPressed | QAbstractItemView::SelectedClicked);
-    m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setMinimumHeight(v->defaultSectionSize() * 3 + h->sizeHint().height() + 4);
     connect(m_table, &QTableWidget::itemChanged, this, [this] {
         if (!m_updating)

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: lbdeck contributors
 #include "NodesEditor.h"
 
-#include "PlaceholderDelegate.h"
+#include "RowsTable.h"
 #include "core/cluster/ProfileValidation.h"
 
 #include <QHBoxLayout>
@@ -44,34 +44,18 @@ NodesEditor::NodesEditor(QWidget* parent)
     , m_error(new QLabel(this))
 {
     m_table->setObjectName(u"nodesTable"_s);
-    const QStringList headers{tr("Node"), tr("Publish address"), tr("Docker endpoint")};
-    for (int c = 0; c < ColumnCount; ++c) {
-        auto* header = new QTableWidgetItem(headers.at(c));
-        header->setToolTip(columnHelp(c));
-        header->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-        m_table->setHorizontalHeaderItem(c, header);
-    }
-    m_table->setItemDelegate(new PlaceholderDelegate(
-        {tr("e.g. node-b"), tr("e.g. 10.0.0.2"), tr("e.g. ssh://core@10.0.0.2")}, m_table));
+    QStringList help;
+    for (int c = 0; c < ColumnCount; ++c)
+        help << columnHelp(c);
+    setUpRowsTable(m_table, {tr("Node"), tr("Publish address"), tr("Docker endpoint")}, help,
+                   {tr("e.g. node-b"), tr("e.g. 10.0.0.2"), tr("e.g. ssh://core@10.0.0.2")});
     QHeaderView* h = m_table->horizontalHeader();
-    h->setMinimumSectionSize(90);
     h->setSectionResizeMode(Name, QHeaderView::Interactive);
     h->setSectionResizeMode(PublishAddress, QHeaderView::Interactive);
     h->setSectionResizeMode(DockerEndpoint, QHeaderView::Stretch);
     h->resizeSection(Name, 130);
     h->resizeSection(PublishAddress, 150);
-    h->setHighlightSections(false);
     QHeaderView* v = m_table->verticalHeader();
-    v->setSectionResizeMode(QHeaderView::Fixed);
-    v->setDefaultSectionSize(fontMetrics().height() + 14);
-    v->setDefaultAlignment(Qt::AlignCenter);
-    m_table->setAlternatingRowColors(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
-                             QAbstractItemView::AnyKeyPressed | QAbstractItemView::SelectedClicked);
-    m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setMinimumSize(560, v->defaultSectionSize() * 5 + h->sizeHint().height() + 4);
     connect(m_table, &QTableWidget::itemChanged, this, [this] {
         if (!m_updating)
